@@ -61,10 +61,10 @@ def test_unrelated_sentences_are_replaced_whole_not_shredded():
 
 
 def test_long_chinese_text_aligns_without_autojunk():
-    # One long sentence whose every word is over 1 % of its 250 tokens: with autojunk on,
-    # they would all be junk and the whole sentence would show as replaced.
-    base = "社区的居民的需求，" * 50 + "。"
-    changed = base.replace("需求", "诉求", 1)
+    # One long sentence whose every word is over 1 % of its 241 tokens and whose ends
+    # differ: with autojunk on, every word is junk and difflib finds no match at all.
+    base = "居民的需求，" * 60 + "甲"
+    changed = "居民的诉求，" + "居民的需求，" * 59 + "乙"
     stats = diff_stats(diff_segments(base, changed))
     assert stats.changed
     assert stats.deleted <= 3 and stats.inserted <= 3
