@@ -1,0 +1,1 @@
+"""qiangji (强基): a platform for a subdistrict's community-brand programme."""

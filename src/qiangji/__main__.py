@@ -1,0 +1,3 @@
+from qiangji.cli import main
+
+main()

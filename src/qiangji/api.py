@@ -1,0 +1,59 @@
+"""The HTTP API (Django Ninja): OpenAPI at /api/openapi.json, token or session auth.
+
+Apps add their routers here. Every endpoint asks the same permission module as the UI.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from qiangji.accounts.models import ApiToken, hash_token
+
+
+def _user_for_key(request, key: str | None):
+    if not key:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    request.user = token.user
+    return token.user
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer qj_…` with a token created on the person's token page."""
+
+    def authenticate(self, request, token):
+        return _user_for_key(request, token)
+
+
+class HeaderToken(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key):
+        return _user_for_key(request, key)
+
+
+api = NinjaAPI(
+    title="qiangji API",
+    version="1",
+    description="强基 — territories, programmes and the capabilities built on them.",
+    auth=[BearerToken(), HeaderToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _register_routers() -> None:
+    from qiangji.programmes.api import router as programmes_router
+    from qiangji.territories.api import router as territories_router
+
+    api.add_router("/territories/", territories_router)
+    api.add_router("/programmes/", programmes_router)
+
+
+_register_routers()

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "qiangji.audit"
+    label = "audit"
+
+    def ready(self) -> None:
+        from qiangji.accounts.models import RoleGrant, User
+        from qiangji.audit import registry
+        from qiangji.programmes.models import Enrolment, Phase, Programme
+        from qiangji.territories.models import Territory
+
+        registry.register(Territory, territory=lambda t: t)
+        registry.register(Programme, territory=lambda p: p.subdistrict_id)
+        registry.register(Phase, territory=lambda p: p.programme.subdistrict_id)
+        registry.register(Enrolment, territory=lambda e: e.community_id)
+        registry.register(RoleGrant, territory=lambda g: g.territory_id or g.programme.subdistrict_id)
+        registry.register(
+            User,
+            exclude=("password", "last_login"),
+            redact=("mobile", "email"),
+        )

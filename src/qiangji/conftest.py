@@ -1,0 +1,152 @@
+"""Shared fixtures: the demo world, personas, a client per persona, and a browser page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from qiangji.accounts.models import User
+from qiangji.core.demo import World, load_foundation
+from qiangji.core.testing import DEMO_PASSWORD, DESKTOP, PHONE
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
+
+
+@pytest.fixture
+def demo_world(db) -> World:
+    """The demo's territories, programme and accounts (password "demo-pass-123")."""
+    return load_foundation(password=DEMO_PASSWORD)
+
+
+@pytest.fixture
+def jiedao_admin(demo_world) -> User:
+    return demo_world.users["jiedao"]
+
+
+@pytest.fixture
+def shiliuyuan_secretary(demo_world) -> User:
+    return demo_world.users["shiliuyuan"]
+
+
+@pytest.fixture
+def keershan_secretary(demo_world) -> User:
+    return demo_world.users["keershan"]
+
+
+@pytest.fixture
+def shiliuyuan_staff(demo_world) -> User:
+    return demo_world.users["shiliuyuan_staff"]
+
+
+@pytest.fixture
+def grid_worker(demo_world) -> User:
+    return demo_world.users["wangge"]
+
+
+@pytest.fixture
+def mentor(demo_world) -> User:
+    return demo_world.users["daoshi"]
+
+
+@pytest.fixture
+def leader(demo_world) -> User:
+    return demo_world.users["lingdao"]
+
+
+@pytest.fixture
+def superuser(demo_world) -> User:
+    return demo_world.users["admin"]
+
+
+@pytest.fixture
+def outsider(demo_world) -> User:
+    """A logged-in person with no role anywhere."""
+    user, _ = User.objects.get_or_create(username="outsider", defaults={"display_name": "外人"})
+    return user
+
+
+@pytest.fixture
+def client_for():
+    """Return a factory of Django test clients logged in as a given user (None: anonymous)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+# --- browser ---------------------------------------------------------------------------
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium driven by Playwright; skipped (a failure in CI) without it."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}: browser tests cannot be skipped in CI")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Return a factory of pages (each in its own context) sized for desktop or phone."""
+    contexts = []
+
+    def make(viewport: dict | None = None, locale: str = "zh-CN"):
+        context = browser.new_context(viewport=viewport or DESKTOP, locale=locale)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page(DESKTOP)
+
+
+@pytest.fixture
+def phone_page(new_page):
+    return new_page(PHONE)

@@ -1,0 +1,17 @@
+"""`qiangji worker`: run background tasks (django-tasks-db)."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (imports, clustering, documents)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
+
+    def handle(self, *args, **options) -> None:
+        extra = ["--batch"] if options["batch"] else []
+        call_command("db_worker", "--queue-name", "*", *extra)

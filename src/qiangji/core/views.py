@@ -1,0 +1,72 @@
+"""Home page, health checks and error pages."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from qiangji.accounts.permissions import access_for
+from qiangji.core.navigation import public_links
+from qiangji.territories.models import Kind, Territory
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: public entrances for residents, or the person's own dashboard."""
+    if not request.user.is_authenticated:
+        communities = list(
+            Territory.objects.filter(kind=Kind.COMMUNITY).select_related("parent")[:200]
+        )
+        for community in communities:
+            community.public_links = public_links(community)
+        return render(request, "core/landing.html", {"communities": communities})
+    access = access_for(request.user)
+    grants = (
+        request.user.grants.select_related("territory", "programme")
+        .order_by("role", "territory__path")
+        .all()
+    )
+    programmes = list(
+        access.visible_programmes().select_related("subdistrict").prefetch_related("phases")[:20]
+    )
+    territories = access.root_territories()
+    return render(
+        request,
+        "core/home.html",
+        {"grants": grants, "programmes": programmes, "territories": territories},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Return 200 "ok" while the process serves requests; touches no database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Return 200 when the database answers a query, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 — any database failure means "not ready"
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

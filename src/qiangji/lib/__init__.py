@@ -1,0 +1,1 @@
+"""Small shared helpers: environment settings, Chinese text, statistics, documents."""

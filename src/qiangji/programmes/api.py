@@ -1,0 +1,145 @@
+"""Programmes over the API, under the same rules as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from qiangji.accounts.permissions import access_for
+from qiangji.programmes.models import Programme
+from qiangji.territories.models import Kind, Territory
+
+router = Router(tags=["programmes"])
+
+
+class PhaseOut(Schema):
+    id: int
+    name: str
+    order: int
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    subdistrict_id: int
+    description: str
+    starts_on: dt.date
+    ends_on: dt.date
+    phases: list[PhaseOut]
+    community_ids: list[int]
+    current_phase: str | None
+
+    @staticmethod
+    def resolve_phases(obj):
+        return list(obj.phases.all())
+
+    @staticmethod
+    def resolve_community_ids(obj):
+        return [e.community_id for e in obj.enrolments.all()]
+
+    @staticmethod
+    def resolve_current_phase(obj):
+        phase = obj.current_phase()
+        return phase.name if phase else None
+
+
+class ProgrammeIn(Schema):
+    subdistrict_id: int
+    name: str
+    description: str = ""
+    starts_on: dt.date
+    ends_on: dt.date
+    community_ids: list[int] = []
+    default_phases: bool = True
+
+
+class ProgrammePatch(Schema):
+    name: str | None = None
+    description: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class ErrorOut(Schema):
+    detail: str | dict | list
+
+
+def _qs():
+    return Programme.objects.prefetch_related("phases", "enrolments")
+
+
+def _save(programme: Programme) -> None:
+    try:
+        programme.full_clean()
+        with transaction.atomic():
+            programme.save()
+    except ValidationError as exc:
+        raise HttpError(422, "; ".join(exc.messages)) from None
+    except IntegrityError:
+        raise HttpError(409, "该街道已有同名工程。") from None
+
+
+@router.get("/", response=list[ProgrammeOut])
+def list_programmes(request):
+    return _qs().filter(pk__in=access_for(request.auth).programme_ids)
+
+
+@router.get("/{programme_id}", response={200: ProgrammeOut, 404: ErrorOut})
+def get_programme(request, programme_id: int):
+    programme = get_object_or_404(_qs(), pk=programme_id)
+    if not access_for(request.auth).can_view_programme(programme):
+        return 404, {"detail": "Not Found"}
+    return programme
+
+
+@router.post("/", response={201: ProgrammeOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def create_programme(request, payload: ProgrammeIn):
+    access = access_for(request.auth)
+    subdistrict = Territory.objects.filter(pk=payload.subdistrict_id, kind=Kind.SUBDISTRICT).first()
+    if subdistrict is None:
+        raise HttpError(422, "街道不存在。")
+    if not access.can_create_programme_in(subdistrict):
+        return 403, {"detail": "无权在此街道新建工程。"}
+    communities = list(
+        Territory.objects.filter(
+            pk__in=payload.community_ids, kind=Kind.COMMUNITY, parent=subdistrict
+        )
+    )
+    if len(communities) != len(set(payload.community_ids)):
+        raise HttpError(422, "参与社区必须是本街道的社区。")
+    programme = Programme(
+        subdistrict=subdistrict,
+        name=payload.name.strip(),
+        description=payload.description,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+    )
+    with transaction.atomic():
+        _save(programme)
+        for community in communities:
+            programme.enrolments.create(community=community)
+        if payload.default_phases:
+            programme.add_default_phases()
+    return 201, get_object_or_404(_qs(), pk=programme.pk)
+
+
+@router.patch("/{programme_id}", response={200: ProgrammeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def update_programme(request, programme_id: int, payload: ProgrammePatch):
+    access = access_for(request.auth)
+    programme = get_object_or_404(Programme, pk=programme_id)
+    if not access.can_view_programme(programme):
+        return 404, {"detail": "Not Found"}
+    if not access.can_edit_programme(programme):
+        return 403, {"detail": "无权修改此工程。"}
+    for field, value in payload.dict(exclude_unset=True).items():
+        if value is not None:
+            setattr(programme, field, value.strip() if isinstance(value, str) else value)
+    _save(programme)
+    return get_object_or_404(_qs(), pk=programme.pk)

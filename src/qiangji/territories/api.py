@@ -1,0 +1,124 @@
+"""Territories over the API, under the same rules as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from qiangji.accounts.permissions import access_for
+from qiangji.territories.models import Kind, Territory
+
+router = Router(tags=["territories"])
+
+
+class TerritoryOut(Schema):
+    id: int
+    kind: str
+    name: str
+    parent_id: int | None
+    code: str
+    population: int | None
+    households: int | None
+    order: int
+    depth: int
+
+
+class TerritoryIn(Schema):
+    kind: Kind
+    name: str
+    parent_id: int | None = None
+    code: str = ""
+    population: int | None = None
+    households: int | None = None
+    order: int = 0
+
+
+class TerritoryPatch(Schema):
+    name: str | None = None
+    code: str | None = None
+    population: int | None = None
+    households: int | None = None
+    order: int | None = None
+    parent_id: int | None = None
+
+
+class ErrorOut(Schema):
+    detail: str | dict | list
+
+
+def _save(territory: Territory) -> Territory:
+    try:
+        territory.full_clean()
+        with transaction.atomic():
+            territory.save()
+    except ValidationError as exc:
+        raise HttpError(422, "; ".join(exc.messages)) from None
+    except IntegrityError:
+        raise HttpError(409, "同一上级下已有同名辖区，或区划代码已被使用。") from None
+    return territory
+
+
+@router.get("/", response=list[TerritoryOut])
+def list_territories(request, parent_id: int | None = None, kind: Kind | None = None):
+    """Territories the caller may read, optionally one level under a parent or of one kind."""
+    qs = access_for(request.auth).visible_territories()
+    if parent_id is not None:
+        qs = qs.filter(parent_id=parent_id)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("path")[:5000]
+
+
+@router.get("/{territory_id}", response={200: TerritoryOut, 404: ErrorOut})
+def get_territory(request, territory_id: int):
+    territory = get_object_or_404(Territory, pk=territory_id)
+    if not access_for(request.auth).can_view_territory(territory):
+        return 404, {"detail": "Not Found"}
+    return territory
+
+
+@router.post("/", response={201: TerritoryOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def create_territory(request, payload: TerritoryIn):
+    access = access_for(request.auth)
+    parent = None
+    if payload.parent_id is not None:
+        parent = Territory.objects.filter(pk=payload.parent_id).first()
+        if parent is None:
+            raise HttpError(422, "上级辖区不存在。")
+    if not (access.can_edit_territory(parent) if parent else access.is_superuser):
+        return 403, {"detail": "无权在此辖区下新建。"}
+    territory = Territory(
+        kind=payload.kind,
+        name=payload.name.strip(),
+        parent=parent,
+        code=payload.code.strip(),
+        population=payload.population,
+        households=payload.households,
+        order=payload.order,
+    )
+    return 201, _save(territory)
+
+
+@router.patch("/{territory_id}", response={200: TerritoryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def update_territory(request, territory_id: int, payload: TerritoryPatch):
+    access = access_for(request.auth)
+    territory = get_object_or_404(Territory, pk=territory_id)
+    if not access.can_view_territory(territory):
+        return 404, {"detail": "Not Found"}
+    if not access.can_edit_territory(territory):
+        return 403, {"detail": "无权修改此辖区。"}
+    data = payload.dict(exclude_unset=True)
+    if "parent_id" in data:
+        parent = Territory.objects.filter(pk=data["parent_id"]).first() if data["parent_id"] else None
+        if data["parent_id"] and parent is None:
+            raise HttpError(422, "上级辖区不存在。")
+        if parent is not None and not access.can_edit_territory(parent):
+            return 403, {"detail": "无权移动到该上级。"}
+        territory.parent = parent
+    for field in ("name", "code", "population", "households", "order"):
+        if field in data and data[field] is not None:
+            setattr(territory, field, data[field].strip() if isinstance(data[field], str) else data[field])
+    return _save(territory)
