@@ -1,0 +1,134 @@
+"""Round statistics derived from submitted reviews: summaries, agreement, calibration, ranks.
+
+`round_statistics()` is a pure function of `ReviewFacts`; `load_round_facts()` reads them from
+the database. Scores of rubrics with different scales are compared on a 0–100 scale
+(`percent`), so a rubric changed mid-round does not break the ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qiangji.lib.stats import (
+    AlphaResult,
+    Calibration,
+    RankedPlan,
+    Summary,
+    bootstrap_ranks,
+    calibrate_additive,
+    krippendorff_alpha,
+    summarise,
+)
+
+RESAMPLES = 1000
+SEED = 20260219  # fixed so a cached ranking and a recomputed one agree
+
+
+def percent(value: float | None, low: int, high: int) -> float | None:
+    """Return a score on the 0–100 scale (the rubric's lowest score maps to 0)."""
+    if value is None:
+        return None
+    return (float(value) - low) * 100.0 / (high - low)
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What statistics need from one submitted review (values already on 0–100)."""
+
+    plan: Hashable
+    reviewer: Hashable
+    total: float | None
+    criteria: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass
+class PlanRow:
+    """One line of the ranking."""
+
+    plan: Hashable
+    summary: Summary
+    calibrated: float | None
+    ranked: RankedPlan | None
+
+
+@dataclass
+class RoundStatistics:
+    rows: list[PlanRow]
+    alpha_total: AlphaResult
+    alpha_by_criterion: dict[str, AlphaResult]
+    calibration: Calibration
+    reviews: int
+
+    @property
+    def bands(self) -> int:
+        return max((r.ranked.band for r in self.rows if r.ranked), default=0)
+
+
+def round_statistics(
+    facts: Sequence[ReviewFacts],
+    *,
+    criteria: Sequence[str],
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> RoundStatistics:
+    """Return per-plan summaries, rank intervals, agreement per criterion and calibration."""
+    plans: dict[Hashable, list[float]] = {}
+    for f in facts:
+        plans.setdefault(f.plan, [])
+        if f.total is not None:
+            plans[f.plan].append(f.total)
+    ranked = {r.key: r for r in bootstrap_ranks(plans, resamples=resamples, seed=seed)}
+    calibration = calibrate_additive(
+        (f.plan, f.reviewer, f.total) for f in facts if f.total is not None
+    )
+    rows = [
+        PlanRow(
+            plan=plan,
+            summary=summarise(totals),
+            calibrated=calibration.plan_effects.get(plan) if calibration.ok else None,
+            ranked=ranked.get(plan),
+        )
+        for plan, totals in plans.items()
+    ]
+    rows.sort(key=lambda r: (r.ranked is None, r.ranked.rank if r.ranked else 0, str(r.plan)))
+    return RoundStatistics(
+        rows=rows,
+        alpha_total=_alpha(facts, lambda f: f.total),
+        alpha_by_criterion={
+            name: _alpha(facts, lambda f, name=name: f.criteria.get(name)) for name in criteria
+        },
+        calibration=calibration,
+        reviews=len(facts),
+    )
+
+
+def _alpha(facts: Iterable[ReviewFacts], value) -> AlphaResult:
+    facts = list(facts)
+    plan_index: dict[Hashable, int] = {}
+    reviewer_index: dict[Hashable, int] = {}
+    for f in facts:
+        plan_index.setdefault(f.plan, len(plan_index))
+        reviewer_index.setdefault(f.reviewer, len(reviewer_index))
+    table = np.full((len(plan_index), max(1, len(reviewer_index))), np.nan)
+    for f in facts:
+        v = value(f)
+        if v is not None:
+            table[plan_index[f.plan], reviewer_index[f.reviewer]] = v
+    return krippendorff_alpha(table, metric="interval")
+
+
+def improvement_series(
+    rounds: Sequence[int], by_round: dict[int, Sequence[ReviewFacts]], criteria: Sequence[str]
+) -> dict[str, list[float | None]]:
+    """Return, per criterion, the mean 0–100 score in each round (None where unscored)."""
+    series: dict[str, list[float | None]] = {name: [] for name in criteria}
+    for rnd in rounds:
+        facts = by_round.get(rnd, [])
+        for name in criteria:
+            values = [f.criteria.get(name) for f in facts]
+            values = [v for v in values if v is not None]
+            series[name].append(round(float(np.mean(values)), 1) if values else None)
+    return series
