@@ -33,7 +33,9 @@ def record_failure(identifier: str) -> None:
     window = dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     lock, _created = LoginLock.objects.get_or_create(identifier=key)
     if lock.first_failure_at is None or now - lock.first_failure_at > window:
-        LoginLock.objects.filter(pk=lock.pk).update(failures=1, first_failure_at=now, locked_until=None)
+        LoginLock.objects.filter(pk=lock.pk).update(
+            failures=1, first_failure_at=now, locked_until=None
+        )
         return
     LoginLock.objects.filter(pk=lock.pk).update(failures=F("failures") + 1)
     lock.refresh_from_db()

@@ -77,7 +77,7 @@ class PersonForm(forms.ModelForm):
             mobile_validator(mobile)
         return mobile
 
-    def save(self, commit=True):
+    def save(self, commit=True):  # noqa: FBT002 — Django's signature
         user = super().save(commit=False)
         user.set_password(self.cleaned_data["password"])
         if commit:
@@ -91,8 +91,12 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args, territories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = territories if territories is not None else Territory.objects.none()
-        self.fields["territory"].label_from_instance = lambda t: f"{'　' * t.depth}{t.name}（{t.get_kind_display()}）"
+        self.fields["territory"].queryset = (
+            territories if territories is not None else Territory.objects.none()
+        )
+        self.fields["territory"].label_from_instance = lambda t: (
+            f"{'　' * t.depth}{t.name}（{t.get_kind_display()}）"
+        )
 
     def clean(self):
         data = super().clean()

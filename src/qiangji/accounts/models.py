@@ -14,15 +14,27 @@ from django.utils.translation import gettext_lazy as _
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind, Territory
 
-mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland China mobile number."))
+mobile_validator = RegexValidator(
+    r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland China mobile number.")
+)
 
 
 class User(AbstractUser):
     display_name = models.CharField(_("Full name"), max_length=50, blank=True)
     mobile = models.CharField(
-        _("Mobile"), max_length=11, blank=True, null=True, unique=True, validators=[mobile_validator]
+        _("Mobile"),
+        max_length=11,
+        blank=True,
+        null=True,
+        unique=True,
+        validators=[mobile_validator],
     )
-    title = models.CharField(_("Title"), max_length=80, blank=True, help_text=_("e.g. head of the district organisation department"))
+    title = models.CharField(
+        _("Title"),
+        max_length=80,
+        blank=True,
+        help_text=_("e.g. head of the district organisation department"),
+    )
 
     objects = UserManager()
 
@@ -110,7 +122,9 @@ class RoleGrant(models.Model):
         from django.core.exceptions import ValidationError
 
         if bool(self.territory_id) == bool(self.programme_id):
-            raise ValidationError(_("A role is granted on either a territory or a programme, not both."))
+            raise ValidationError(
+                _("A role is granted on either a territory or a programme, not both.")
+            )
         if self.territory_id:
             allowed = ROLE_TERRITORY_KINDS.get(self.role, ())
             if self.territory.kind not in allowed:
@@ -124,7 +138,9 @@ class RoleGrant(models.Model):
                     }
                 )
         elif self.role not in (Role.MENTOR, Role.LEADER):
-            raise ValidationError({"programme": _("Only mentors and leaders can be granted on a programme.")})
+            raise ValidationError(
+                {"programme": _("Only mentors and leaders can be granted on a programme.")}
+            )
 
 
 class LoginLock(models.Model):
@@ -134,6 +150,9 @@ class LoginLock(models.Model):
     failures = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True)
     locked_until = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.identifier
 
 
 def hash_token(key: str) -> str:

@@ -68,7 +68,9 @@ class Access:
         return [g for g in self.grants if g.territory_path and (not roles or g.role in roles)]
 
     def _covers(self, territory: Territory, *roles: str) -> bool:
-        return any(territory.path.startswith(g.territory_path) for g in self._territory_grants(*roles))
+        return any(
+            territory.path.startswith(g.territory_path) for g in self._territory_grants(*roles)
+        )
 
     # --- territories -----------------------------------------------------------------
     def can_view_territory(self, territory: Territory) -> bool:
@@ -220,7 +222,7 @@ def access_for(user: User | AnonymousUser) -> Access:
     return access
 
 
-def require(allowed: bool) -> None:
+def require(allowed: bool) -> None:  # noqa: FBT001 — reads as require(can_edit)
     """Raise PermissionDenied (a 403 page in the user's language) unless allowed."""
     if not allowed:
         raise PermissionDenied

@@ -42,7 +42,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     messages.info(request, _("You have logged out."))
-    return redirect("accounts:login")
+    return redirect("core:home")
 
 
 @login_required
@@ -98,8 +98,7 @@ def _people_in_scope(access):
     if access.is_superuser:
         return User.objects.all()
     return User.objects.filter(
-        Q(grants__territory__in=territories)
-        | Q(grants__programme__subdistrict__in=territories)
+        Q(grants__territory__in=territories) | Q(grants__programme__subdistrict__in=territories)
     ).distinct()
 
 
@@ -142,9 +141,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             )
         messages.success(request, _("%(name)s was added.") % {"name": person})
         return redirect("accounts:person", pk=person.pk)
-    return render(
-        request, "accounts/person_form.html", {"form": form, "grant_form": grant_form}
-    )
+    return render(request, "accounts/person_form.html", {"form": form, "grant_form": grant_form})
 
 
 def _get_person_for_admin(request: HttpRequest, pk: int) -> tuple[User, object]:
@@ -190,7 +187,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revoke_grant(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     person, access = _get_person_for_admin(request, pk)
-    grant = get_object_or_404(RoleGrant.objects.select_related("territory", "programme"), pk=grant_pk, user=person)
+    grant = get_object_or_404(
+        RoleGrant.objects.select_related("territory", "programme"), pk=grant_pk, user=person
+    )
     scope = grant.territory or grant.programme.subdistrict
     require(access.can_manage_people(scope))
     grant.delete()

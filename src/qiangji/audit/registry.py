@@ -104,7 +104,7 @@ def _snapshot(instance: models.Model, options: _Options) -> dict:
     return values
 
 
-def _remember_old_values(sender, instance, raw=False, **kwargs) -> None:
+def _remember_old_values(sender, instance, raw=False, **kwargs) -> None:  # noqa: FBT002
     if raw or current_actor() is None or instance.pk is None:
         return
     options = _registry[sender]
@@ -139,7 +139,7 @@ def _redacted(changes: dict, options: _Options) -> dict:
     }
 
 
-def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
+def _on_save(sender, instance, created, raw=False, **kwargs) -> None:  # noqa: FBT002
     if raw or current_actor() is None:
         return
     options = _registry[sender]
@@ -163,6 +163,7 @@ def _on_delete(sender, instance, **kwargs) -> None:
     if current_actor() is None:
         return
     options = _registry[sender]
+    instance._audit_deleted = True
     before = _snapshot(instance, options)
     changes = {name: [value, None] for name, value in before.items() if value not in (None, "")}
     _write(instance, "delete", _redacted(changes, options), options)

@@ -39,7 +39,9 @@ def index(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(scope)
     territory = None
     if territory_id := request.GET.get("territory", "").strip():
-        territory = Territory.objects.filter(pk=territory_id).first() if territory_id.isdigit() else None
+        territory = (
+            Territory.objects.filter(pk=territory_id).first() if territory_id.isdigit() else None
+        )
         if territory is not None and access.can_read_audit(territory):
             entries = entries.filter(territory__path__startswith=territory.path)
         else:
@@ -49,7 +51,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if model := request.GET.get("model"):
         entries = entries.filter(content_type__model=model)
     if actor := request.GET.get("actor", "").strip():
-        entries = entries.filter(Q(actor__username__icontains=actor) | Q(actor__display_name__icontains=actor))
+        entries = entries.filter(
+            Q(actor__username__icontains=actor) | Q(actor__display_name__icontains=actor)
+        )
     if since := _date(request.GET.get("since", "")):
         entries = entries.filter(at__date__gte=since)
     if until := _date(request.GET.get("until", "")):

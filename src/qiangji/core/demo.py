@@ -9,8 +9,8 @@ Person names are samples (示例); the real people of the seed are not named.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import importlib
+import secrets
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -39,7 +39,13 @@ DEMO_ACCOUNTS = [
     ("jiedao", "示例·街道管理员", "团城山街道党工委委员", Role.SUBDISTRICT_ADMIN, "团城山街道"),
     ("shiliuyuan", "示例·石榴园书记", "石榴园社区党委书记", Role.COMMUNITY_SECRETARY, "石榴园社区"),
     ("keershan", "示例·柯尔山书记", "柯尔山社区党委书记", Role.COMMUNITY_SECRETARY, "柯尔山社区"),
-    ("shiliuyuan_staff", "示例·石榴园干事", "石榴园社区工作人员", Role.COMMUNITY_STAFF, "石榴园社区"),
+    (
+        "shiliuyuan_staff",
+        "示例·石榴园干事",
+        "石榴园社区工作人员",
+        Role.COMMUNITY_STAFF,
+        "石榴园社区",
+    ),
     ("wangge", "示例·网格员", "石榴园社区第一网格网格员", Role.GRID_WORKER, "石榴园社区/第一网格"),
     ("daoshi", "示例·导师", "高校政治学研究院教授（示例）", Role.MENTOR, "programme"),
     ("lingdao", "示例·领导", "副区长（示例）", Role.LEADER, "下陆区"),

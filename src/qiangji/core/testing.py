@@ -22,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
-DEMO_PASSWORD = "demo-pass-123"
+DEMO_PASSWORD = "demo-pass-123"  # noqa: S105 — the tests' demo accounts only
 
 # Every persona of the matrix: the demo accounts, an outsider with no role, and anonymous.
 PERSONAS = (
@@ -83,7 +83,7 @@ def check_matrix(world, routes: list[Route]) -> list[str]:
             client = _client(world, persona)
             url = reverse(route.name, kwargs=route.kwargs(world)) + route.query
             data = route.data(world) if route.data else {}
-            sid = transaction.savepoint()
+            sid = transaction.savepoint_create()
             try:
                 response = getattr(client, route.method)(url, data)
             finally:
@@ -93,11 +93,17 @@ def check_matrix(world, routes: list[Route]) -> list[str]:
             allowed = status < 400 and not to_login
             expected = persona in route.allowed
             if expected and not allowed:
-                failures.append(f"{route.name} {route.method.upper()} as {persona}: expected allowed, got {status}")
+                failures.append(
+                    f"{route.name} {route.method.upper()} as {persona}: expected allowed, got {status}"
+                )
             if not expected and allowed:
-                failures.append(f"{route.name} {route.method.upper()} as {persona}: expected denied, got {status}")
+                failures.append(
+                    f"{route.name} {route.method.upper()} as {persona}: expected denied, got {status}"
+                )
             if not expected and status not in (403, 404, 405) and not to_login:
-                failures.append(f"{route.name} as {persona}: denied with unexpected status {status}")
+                failures.append(
+                    f"{route.name} as {persona}: denied with unexpected status {status}"
+                )
     return failures
 
 

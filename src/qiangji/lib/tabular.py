@@ -120,7 +120,9 @@ def _to_table(all_rows: list[list], encoding: str, *, first_line: int) -> Table:
             continue
         rows.append({h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h})
         lines.append(line)
-    return Table(headers=[h for h in headers if h], rows=rows, encoding=encoding, line_numbers=lines)
+    return Table(
+        headers=[h for h in headers if h], rows=rows, encoding=encoding, line_numbers=lines
+    )
 
 
 def csv_bytes(headers: list[str], rows: list[list]) -> bytes:

@@ -51,9 +51,9 @@ def do_notify(
                 )
         except IntegrityError:
             # Another request created the grouped notice meanwhile: bump it instead.
-            Notice.objects.filter(
-                recipient=user, group_key=group_key, read_at__isnull=True
-            ).update(count=F("count") + 1)
+            Notice.objects.filter(recipient=user, group_key=group_key, read_at__isnull=True).update(
+                count=F("count") + 1
+            )
         posted += 1
     return posted
 

@@ -53,3 +53,6 @@ class NoticePreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="notice_preference_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

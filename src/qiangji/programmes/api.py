@@ -7,7 +7,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from qiangji.accounts.permissions import access_for
@@ -83,7 +84,9 @@ def _save(programme: Programme) -> None:
     except ValidationError as exc:
         raise HttpError(422, "; ".join(exc.messages)) from None
     except IntegrityError:
-        raise HttpError(409, "该街道已有同名工程。") from None
+        raise HttpError(
+            409, _("This subdistrict already has a programme with that name.")
+        ) from None
 
 
 @router.get("/", response=list[ProgrammeOut])
@@ -95,7 +98,7 @@ def list_programmes(request):
 def get_programme(request, programme_id: int):
     programme = get_object_or_404(_qs(), pk=programme_id)
     if not access_for(request.auth).can_view_programme(programme):
-        return 404, {"detail": "Not Found"}
+        raise HttpError(404, _("Not found."))
     return programme
 
 
@@ -104,16 +107,16 @@ def create_programme(request, payload: ProgrammeIn):
     access = access_for(request.auth)
     subdistrict = Territory.objects.filter(pk=payload.subdistrict_id, kind=Kind.SUBDISTRICT).first()
     if subdistrict is None:
-        raise HttpError(422, "街道不存在。")
+        raise HttpError(422, _("The subdistrict does not exist."))
     if not access.can_create_programme_in(subdistrict):
-        return 403, {"detail": "无权在此街道新建工程。"}
+        raise HttpError(403, _("You may not create programmes in this subdistrict."))
     communities = list(
         Territory.objects.filter(
             pk__in=payload.community_ids, kind=Kind.COMMUNITY, parent=subdistrict
         )
     )
     if len(communities) != len(set(payload.community_ids)):
-        raise HttpError(422, "参与社区必须是本街道的社区。")
+        raise HttpError(422, _("Enrolled communities must belong to the subdistrict."))
     programme = Programme(
         subdistrict=subdistrict,
         name=payload.name.strip(),
@@ -127,17 +130,20 @@ def create_programme(request, payload: ProgrammeIn):
             programme.enrolments.create(community=community)
         if payload.default_phases:
             programme.add_default_phases()
-    return 201, get_object_or_404(_qs(), pk=programme.pk)
+    return Status(201, get_object_or_404(_qs(), pk=programme.pk))
 
 
-@router.patch("/{programme_id}", response={200: ProgrammeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.patch(
+    "/{programme_id}",
+    response={200: ProgrammeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
 def update_programme(request, programme_id: int, payload: ProgrammePatch):
     access = access_for(request.auth)
     programme = get_object_or_404(Programme, pk=programme_id)
     if not access.can_view_programme(programme):
-        return 404, {"detail": "Not Found"}
+        raise HttpError(404, _("Not found."))
     if not access.can_edit_programme(programme):
-        return 403, {"detail": "无权修改此工程。"}
+        raise HttpError(403, _("You may not change this programme."))
     for field, value in payload.dict(exclude_unset=True).items():
         if value is not None:
             setattr(programme, field, value.strip() if isinstance(value, str) else value)

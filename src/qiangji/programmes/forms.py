@@ -24,7 +24,11 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["name", "description", "starts_on", "ends_on"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, subdistrict: Territory, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +64,10 @@ class MentorForm(forms.Form):
 
     def clean_username(self):
         value = self.cleaned_data["username"].strip()
-        user = User.objects.filter(username__iexact=value).first() or User.objects.filter(mobile=value).first()
+        user = (
+            User.objects.filter(username__iexact=value).first()
+            or User.objects.filter(mobile=value).first()
+        )
         if user is None:
             raise forms.ValidationError(_("Nobody has this username or mobile."))
         return user

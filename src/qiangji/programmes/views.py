@@ -34,24 +34,38 @@ def _get_programme_for_user(request: HttpRequest, pk: int) -> tuple[Programme, b
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
-    programmes = access.visible_programmes().select_related("subdistrict").prefetch_related("phases")
+    programmes = (
+        access.visible_programmes().select_related("subdistrict").prefetch_related("phases")
+    )
     subdistricts = [
-        t for t in access.visible_territories().filter(kind=Kind.SUBDISTRICT) if access.can_create_programme_in(t)
+        t
+        for t in access.visible_territories().filter(kind=Kind.SUBDISTRICT)
+        if access.can_create_programme_in(t)
     ]
-    return render(request, "programmes/index.html", {"programmes": programmes, "subdistricts": subdistricts})
+    return render(
+        request, "programmes/index.html", {"programmes": programmes, "subdistricts": subdistricts}
+    )
 
 
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme, can_edit = _get_programme_for_user(request, pk)
-    enrolments = programme.enrolments.select_related("community").order_by("community__order", "community__name")
+    enrolments = programme.enrolments.select_related("community").order_by(
+        "community__order", "community__name"
+    )
     mentors = RoleGrant.objects.filter(programme=programme, role=Role.MENTOR).select_related("user")
     leaders = RoleGrant.objects.filter(programme=programme, role=Role.LEADER).select_related("user")
     return render(
         request,
         "programmes/detail.html",
-        {"programme": programme, "can_edit": can_edit, "enrolments": enrolments, "mentors": mentors, "leaders": leaders},
+        {
+            "programme": programme,
+            "can_edit": can_edit,
+            "enrolments": enrolments,
+            "mentors": mentors,
+            "leaders": leaders,
+        },
     )
 
 
@@ -81,7 +95,11 @@ def create(request: HttpRequest, subdistrict_pk: int) -> HttpResponse:
             programme.add_default_phases()
         messages.success(request, _("Programme created with the six default phases."))
         return redirect("programmes:detail", pk=programme.pk)
-    return render(request, "programmes/form.html", {"form": form, "subdistrict": subdistrict, "programme": None})
+    return render(
+        request,
+        "programmes/form.html",
+        {"form": form, "subdistrict": subdistrict, "programme": None},
+    )
 
 
 @login_required
@@ -89,14 +107,20 @@ def create(request: HttpRequest, subdistrict_pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme, can_edit = _get_programme_for_user(request, pk)
     require(can_edit)
-    form = ProgrammeForm(request.POST or None, instance=programme, subdistrict=programme.subdistrict)
+    form = ProgrammeForm(
+        request.POST or None, instance=programme, subdistrict=programme.subdistrict
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
             _save_enrolments(programme, form.cleaned_data["communities"])
         messages.success(request, _("Saved."))
         return redirect("programmes:detail", pk=programme.pk)
-    return render(request, "programmes/form.html", {"form": form, "subdistrict": programme.subdistrict, "programme": programme})
+    return render(
+        request,
+        "programmes/form.html",
+        {"form": form, "subdistrict": programme.subdistrict, "programme": programme},
+    )
 
 
 @login_required
@@ -120,7 +144,9 @@ def mentors(request: HttpRequest, pk: int) -> HttpResponse:
     form = MentorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["username"]
-        _grant, created = RoleGrant.objects.get_or_create(user=user, role=Role.MENTOR, programme=programme)
+        _grant, created = RoleGrant.objects.get_or_create(
+            user=user, role=Role.MENTOR, programme=programme
+        )
         if created:
             do_notify(
                 recipients=[user],
@@ -131,7 +157,9 @@ def mentors(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(name)s is a mentor of this programme.") % {"name": user})
         return redirect("programmes:detail", pk=programme.pk)
     grants = RoleGrant.objects.filter(programme=programme, role=Role.MENTOR).select_related("user")
-    return render(request, "programmes/mentors.html", {"programme": programme, "form": form, "grants": grants})
+    return render(
+        request, "programmes/mentors.html", {"programme": programme, "form": form, "grants": grants}
+    )
 
 
 @login_required

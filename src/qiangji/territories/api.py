@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from qiangji.accounts.permissions import access_for
@@ -57,7 +58,12 @@ def _save(territory: Territory) -> Territory:
     except ValidationError as exc:
         raise HttpError(422, "; ".join(exc.messages)) from None
     except IntegrityError:
-        raise HttpError(409, "同一上级下已有同名辖区，或区划代码已被使用。") from None
+        raise HttpError(
+            409,
+            _(
+                "A territory with this name already exists under that parent, or the division code is taken."
+            ),
+        ) from None
     return territory
 
 
@@ -76,7 +82,7 @@ def list_territories(request, parent_id: int | None = None, kind: Kind | None = 
 def get_territory(request, territory_id: int):
     territory = get_object_or_404(Territory, pk=territory_id)
     if not access_for(request.auth).can_view_territory(territory):
-        return 404, {"detail": "Not Found"}
+        raise HttpError(404, _("Not found."))
     return territory
 
 
@@ -87,9 +93,9 @@ def create_territory(request, payload: TerritoryIn):
     if payload.parent_id is not None:
         parent = Territory.objects.filter(pk=payload.parent_id).first()
         if parent is None:
-            raise HttpError(422, "上级辖区不存在。")
+            raise HttpError(422, _("The parent territory does not exist."))
     if not (access.can_edit_territory(parent) if parent else access.is_superuser):
-        return 403, {"detail": "无权在此辖区下新建。"}
+        raise HttpError(403, _("You may not add territories here."))
     territory = Territory(
         kind=payload.kind,
         name=payload.name.strip(),
@@ -99,26 +105,35 @@ def create_territory(request, payload: TerritoryIn):
         households=payload.households,
         order=payload.order,
     )
-    return 201, _save(territory)
+    return Status(201, _save(territory))
 
 
-@router.patch("/{territory_id}", response={200: TerritoryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.patch(
+    "/{territory_id}",
+    response={200: TerritoryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
 def update_territory(request, territory_id: int, payload: TerritoryPatch):
     access = access_for(request.auth)
     territory = get_object_or_404(Territory, pk=territory_id)
     if not access.can_view_territory(territory):
-        return 404, {"detail": "Not Found"}
+        raise HttpError(404, _("Not found."))
     if not access.can_edit_territory(territory):
-        return 403, {"detail": "无权修改此辖区。"}
+        raise HttpError(403, _("You may not change this territory."))
     data = payload.dict(exclude_unset=True)
     if "parent_id" in data:
-        parent = Territory.objects.filter(pk=data["parent_id"]).first() if data["parent_id"] else None
+        parent = (
+            Territory.objects.filter(pk=data["parent_id"]).first() if data["parent_id"] else None
+        )
         if data["parent_id"] and parent is None:
-            raise HttpError(422, "上级辖区不存在。")
+            raise HttpError(422, _("The parent territory does not exist."))
         if parent is not None and not access.can_edit_territory(parent):
-            return 403, {"detail": "无权移动到该上级。"}
+            raise HttpError(403, _("You may not move the territory there."))
         territory.parent = parent
     for field in ("name", "code", "population", "households", "order"):
         if field in data and data[field] is not None:
-            setattr(territory, field, data[field].strip() if isinstance(data[field], str) else data[field])
+            setattr(
+                territory,
+                field,
+                data[field].strip() if isinstance(data[field], str) else data[field],
+            )
     return _save(territory)

@@ -41,6 +41,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                _("The file is %(size).1f MB; the limit is 10 MB.") % {"size": upload.size / 1024 / 1024}
+                _("The file is %(size).1f MB; the limit is 10 MB.")
+                % {"size": upload.size / 1024 / 1024}
             )
         return upload

@@ -102,7 +102,10 @@ def _int_or_none(raw: str, label: str, errors: list[str]) -> int | None:
     try:
         value = int(float(raw))
     except ValueError:
-        errors.append(_("%(column)s must be a whole number; got “%(value)s”.") % {"column": label, "value": raw})
+        errors.append(
+            _("%(column)s must be a whole number; got “%(value)s”.")
+            % {"column": label, "value": raw}
+        )
         return None
     if value < 0:
         errors.append(_("%(column)s cannot be negative.") % {"column": label})
@@ -133,7 +136,9 @@ def run_import(table: Table, *, root: Territory, can_edit, apply: bool) -> Impor
         seen: set[str] = set()
         for index, raw in enumerate(table.rows):
             values = {mapping[h]: v for h, v in raw.items() if h in mapping}
-            result = RowResult(line=table.line_numbers[index] if table.line_numbers else index + 2, values=values)
+            result = RowResult(
+                line=table.line_numbers[index] if table.line_numbers else index + 2, values=values
+            )
             report.rows.append(result)
             _import_row(result, values, by_path, seen, root=root, can_edit=can_edit)
         if not apply:
@@ -142,6 +147,7 @@ def run_import(table: Table, *, root: Territory, can_edit, apply: bool) -> Impor
 
 
 def _import_row(result: RowResult, values, by_path, seen, *, root, can_edit) -> None:
+    root_path = next((p for p, t in by_path.items() if t.pk == root.pk), "")
     errors = result.errors
     kind = KIND_BY_LABEL.get(values.get("层级", "").strip())
     if kind is None:
@@ -154,9 +160,18 @@ def _import_row(result: RowResult, values, by_path, seen, *, root, can_edit) -> 
     parent_path = values.get("上级路径", "").strip().strip("/")
     parent = by_path.get(parent_path)
     if parent is None:
-        errors.append(_("The parent “%(path)s” does not exist (or was rejected above).") % {"path": parent_path})
-    elif not parent.is_within(root) and parent.pk != root.pk:
-        errors.append(_("The parent “%(path)s” is outside %(root)s.") % {"path": parent_path, "root": root})
+        errors.append(
+            _("The parent “%(path)s” does not exist (or was rejected above).")
+            % {"path": parent_path}
+        )
+    elif f"{parent_path}/{name}" == root_path:
+        # The root itself: its own fields may change when the importer may edit it.
+        if not can_edit(root):
+            errors.append(_("You may not change this territory."))
+    elif not parent.is_within(root):
+        errors.append(
+            _("The parent “%(path)s” is outside %(root)s.") % {"path": parent_path, "root": root}
+        )
     elif not can_edit(parent):
         errors.append(_("You may not add territories under “%(path)s”.") % {"path": parent_path})
     population = _int_or_none(values.get("人口", ""), "人口", errors)
@@ -170,7 +185,10 @@ def _import_row(result: RowResult, values, by_path, seen, *, root, can_edit) -> 
     seen.add(full_path)
     territory = by_path.get(full_path)
     if territory is not None and territory.kind != kind:
-        errors.append(_("“%(path)s” exists as a %(kind)s.") % {"path": full_path, "kind": territory.get_kind_display()})
+        errors.append(
+            _("“%(path)s” exists as a %(kind)s.")
+            % {"path": full_path, "kind": territory.get_kind_display()}
+        )
         return
     status = "update"
     if territory is None:
@@ -181,7 +199,12 @@ def _import_row(result: RowResult, values, by_path, seen, *, root, can_edit) -> 
     territory.population = population if population is not None else territory.population
     territory.households = households if households is not None else territory.households
     territory.order = order
-    if status == "update" and before == (territory.code, territory.population, territory.households, territory.order):
+    if status == "update" and before == (
+        territory.code,
+        territory.population,
+        territory.households,
+        territory.order,
+    ):
         result.status = "unchanged"
         return
     try:
@@ -226,6 +249,7 @@ def rejected_rows(report: ImportReport) -> tuple[list[str], list[list]]:
     """Return the header and rows of a downloadable report of the rejected rows."""
     headers = ["行号", *COLUMNS, "错误"]
     rows = [
-        [r.line, *[r.values.get(c, "") for c in COLUMNS], "；".join(r.errors)] for r in report.rejected
+        [r.line, *[r.values.get(c, "") for c in COLUMNS], "；".join(r.errors)]
+        for r in report.rejected
     ]
     return headers, rows

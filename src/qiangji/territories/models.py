@@ -67,7 +67,9 @@ def validate_division_code(code: str, kind: str) -> None:
         raise ValidationError(_("The division code must be 12 digits."), code="code_format")
     significant = CODE_SIGNIFICANT_DIGITS.get(kind)
     if significant is None:
-        raise ValidationError(_("Compounds and grids have no statistical division code."), code="code_kind")
+        raise ValidationError(
+            _("Compounds and grids have no statistical division code."), code="code_kind"
+        )
     if code[significant:] != "0" * (12 - significant):
         raise ValidationError(
             _("Only the first %(n)d digits of a %(kind)s code are significant; the rest must be 0.")
@@ -76,7 +78,9 @@ def validate_division_code(code: str, kind: str) -> None:
         )
     start = CODE_LEVEL_START[kind]
     if code[start:significant].strip("0") == "":
-        raise ValidationError(_("The digits of this level in the division code cannot all be 0."), code="code_level")
+        raise ValidationError(
+            _("The digits of this level in the division code cannot all be 0."), code="code_level"
+        )
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -143,6 +147,27 @@ class Territory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        old_path = None
+        if self.pk:
+            old_path = Territory.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        super().save(*args, **kwargs)
+        parent_path = self.parent.path if self.parent_id else "/"
+        new_path = f"{parent_path}{self.pk}/"
+        if new_path != self.path:
+            self.path = new_path
+            self.depth = new_path.count("/") - 2
+            Territory.objects.filter(pk=self.pk).update(path=new_path, depth=self.depth)
+            if old_path and old_path != new_path:
+                # Moved: rewrite the paths of the whole subtree in one pass.
+                for child in Territory.objects.filter(path__startswith=old_path).exclude(
+                    pk=self.pk
+                ):
+                    child.path = new_path + child.path[len(old_path) :]
+                    child.depth = child.path.count("/") - 2
+                    Territory.objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
+
     def get_kind_display_zh(self) -> str:
         """Return the level's Chinese name whatever the active language (for files)."""
         return KIND_ZH[self.kind]
@@ -179,7 +204,9 @@ class Territory(models.Model):
             )
         if self.pk and self.parent_id:
             if self.parent_id == self.pk or (self.path and self.parent.path.startswith(self.path)):
-                errors.setdefault("parent", []).append(_("A territory cannot be moved under itself or one of its descendants."))
+                errors.setdefault("parent", []).append(
+                    _("A territory cannot be moved under itself or one of its descendants.")
+                )
         if self.code:
             try:
                 validate_division_code(self.code, self.kind)
@@ -191,46 +218,24 @@ class Territory(models.Model):
                     n = CODE_SIGNIFICANT_DIGITS.get(self.parent.kind, 0)
                     if self.code[:n] != parent_code[:n]:
                         errors.setdefault("code", []).append(
-                            _("The division code must start with the parent's first %(n)d digits “%(prefix)s”.")
+                            _(
+                                "The division code must start with the parent's first %(n)d digits “%(prefix)s”."
+                            )
                             % {"n": n, "prefix": parent_code[:n]}
                         )
         if errors:
             raise ValidationError(errors)
-
-    @transaction.atomic
-    def save(self, *args, **kwargs) -> None:
-        old_path = None
-        if self.pk:
-            old_path = (
-                Territory.objects.filter(pk=self.pk).values_list("path", flat=True).first()
-            )
-        super().save(*args, **kwargs)
-        parent_path = self.parent.path if self.parent_id else "/"
-        new_path = f"{parent_path}{self.pk}/"
-        if new_path != self.path:
-            self.path = new_path
-            self.depth = new_path.count("/") - 2
-            Territory.objects.filter(pk=self.pk).update(path=new_path, depth=self.depth)
-            if old_path and old_path != new_path:
-                # Moved: rewrite the paths of the whole subtree in one pass.
-                for child in Territory.objects.filter(path__startswith=old_path).exclude(
-                    pk=self.pk
-                ):
-                    child.path = new_path + child.path[len(old_path) :]
-                    child.depth = child.path.count("/") - 2
-                    Territory.objects.filter(pk=child.pk).update(
-                        path=child.path, depth=child.depth
-                    )
 
 
 class TerritoryImport(models.Model):
     """An uploaded territory file kept between its dry run and its confirmation."""
 
     root = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
-    uploaded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="+"
-    )
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.filename

@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/import/", views.import_upload, name="import"),
     path("<int:pk>/import/<int:upload_pk>/", views.import_preview, name="import_preview"),
     path("<int:pk>/import/<int:upload_pk>/apply/", views.import_apply, name="import_apply"),
-    path("<int:pk>/import/<int:upload_pk>/rejects.csv", views.import_rejects, name="import_rejects"),
+    path(
+        "<int:pk>/import/<int:upload_pk>/rejects.csv", views.import_rejects, name="import_rejects"
+    ),
 ]

@@ -47,7 +47,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     territory, can_edit = _get_territory_for_user(request, pk)
     access = access_for(request.user)
     children = list(territory.children.order_by("kind", "order", "name"))
-    visible_ids = set(access.visible_territories().filter(parent=territory).values_list("pk", flat=True))
+    visible_ids = set(
+        access.visible_territories().filter(parent=territory).values_list("pk", flat=True)
+    )
     children = [c for c in children if c.pk in visible_ids]
     grants = []
     if access.can_manage_people(territory):
@@ -56,7 +58,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if territory.kind == Kind.SUBDISTRICT:
         programmes = [p for p in territory.programmes.all() if access.can_view_programme(p)]
     elif territory.kind == Kind.COMMUNITY:
-        programmes = [p for p in territory.enrolled_programmes.all() if access.can_view_programme(p)]
+        programmes = [
+            p for p in territory.enrolled_programmes.all() if access.can_view_programme(p)
+        ]
     counts = {}
     if territory.kind in (Kind.CITY, Kind.DISTRICT, Kind.SUBDISTRICT, Kind.PROVINCE):
         for kind in (Kind.SUBDISTRICT, Kind.COMMUNITY, Kind.COMPOUND, Kind.GRID):
@@ -86,7 +90,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Saved."))
         return redirect("territories:detail", pk=territory.pk)
-    return render(request, "territories/form.html", {"form": form, "territory": territory, "parent": territory.parent})
+    return render(
+        request,
+        "territories/form.html",
+        {"form": form, "territory": territory, "parent": territory.parent},
+    )
 
 
 @login_required
@@ -99,7 +107,9 @@ def create_child(request: HttpRequest, pk: int) -> HttpResponse:
         child = form.save()
         messages.success(request, _("%(name)s was added.") % {"name": child.name})
         return redirect("territories:detail", pk=parent.pk)
-    return render(request, "territories/form.html", {"form": form, "territory": None, "parent": parent})
+    return render(
+        request, "territories/form.html", {"form": form, "territory": None, "parent": parent}
+    )
 
 
 @login_required
@@ -110,7 +120,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     rows = importing.export_rows(territory)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
-        response = HttpResponse(csv_bytes(importing.COLUMNS, rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            csv_bytes(importing.COLUMNS, rows), content_type="text/csv; charset=utf-8"
+        )
         filename = f"territories-{territory.pk}-{stamp}.csv"
     else:
         response = HttpResponse(
@@ -125,7 +137,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 def _report_for(upload: TerritoryImport, request: HttpRequest, *, apply: bool):
     access = access_for(request.user)
     table = read_table(bytes(upload.content), upload.filename)
-    return importing.run_import(table, root=upload.root, can_edit=access.can_edit_territory, apply=apply)
+    return importing.run_import(
+        table, root=upload.root, can_edit=access.can_edit_territory, apply=apply
+    )
 
 
 @login_required
@@ -142,18 +156,26 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             upload = TerritoryImport.objects.create(
-                root=territory, uploaded_by=request.user, filename=form.cleaned_data["file"].name[:200], content=data
+                root=territory,
+                uploaded_by=request.user,
+                filename=form.cleaned_data["file"].name[:200],
+                content=data,
             )
             return redirect("territories:import_preview", pk=territory.pk, upload_pk=upload.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "territories/import.html", {"form": form, "territory": territory}, status=status)
+    return render(
+        request, "territories/import.html", {"form": form, "territory": territory}, status=status
+    )
 
 
 def _get_upload(request: HttpRequest, pk: int, upload_pk: int) -> TerritoryImport:
     territory, can_edit = _get_territory_for_user(request, pk)
     require(can_edit)
     return get_object_or_404(
-        TerritoryImport.objects.select_related("root"), pk=upload_pk, root=territory, uploaded_by=request.user
+        TerritoryImport.objects.select_related("root"),
+        pk=upload_pk,
+        root=territory,
+        uploaded_by=request.user,
     )
 
 
@@ -162,7 +184,11 @@ def _get_upload(request: HttpRequest, pk: int, upload_pk: int) -> TerritoryImpor
 def import_preview(request: HttpRequest, pk: int, upload_pk: int) -> HttpResponse:
     upload = _get_upload(request, pk, upload_pk)
     report = _report_for(upload, request, apply=False)
-    return render(request, "territories/import_preview.html", {"upload": upload, "territory": upload.root, "report": report})
+    return render(
+        request,
+        "territories/import_preview.html",
+        {"upload": upload, "territory": upload.root, "report": report},
+    )
 
 
 @login_required
@@ -181,7 +207,9 @@ def import_apply(request: HttpRequest, pk: int, upload_pk: int) -> HttpResponse:
         upload.save(update_fields=["applied_at"])
     messages.success(
         request,
-        _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(rejected)d rejected.")
+        _(
+            "Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(rejected)d rejected."
+        )
         % {
             "created": report.count("create"),
             "updated": report.count("update"),
@@ -189,7 +217,11 @@ def import_apply(request: HttpRequest, pk: int, upload_pk: int) -> HttpResponse:
             "rejected": report.count("error"),
         },
     )
-    return render(request, "territories/import_preview.html", {"upload": upload, "territory": upload.root, "report": report, "applied": True})
+    return render(
+        request,
+        "territories/import_preview.html",
+        {"upload": upload, "territory": upload.root, "report": report, "applied": True},
+    )
 
 
 @login_required

@@ -29,12 +29,18 @@ class Command(BaseCommand):
                 source = f"{stored} (generated)"
         world = load_foundation(password=password)
         loaded = load_capabilities(world)
-        self.stdout.write(self.style.SUCCESS("Demo loaded: 黄石市 → 下陆区 → 团城山街道, %d communities." % len(world.communities)))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: 黄石市 → 下陆区 → 团城山街道, {len(world.communities)} communities."
+            )
+        )
         if loaded:
             self.stdout.write("Capability demo data: " + ", ".join(loaded))
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password from %s):" % source)
+        self.stdout.write(f"Demo accounts (password from {source}):")
         self.stdout.write(f"  {'admin':<18} superuser")
-        for username, _name, title, role, scope in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<18} {role.label} · {scope if scope != 'programme' else world.programme.name}")
+        for username, _name, _title, role, scope in DEMO_ACCOUNTS:
+            self.stdout.write(
+                f"  {username:<18} {role.label} · {scope if scope != 'programme' else world.programme.name}"
+            )
         self.stdout.write(f"  password: {password}")
