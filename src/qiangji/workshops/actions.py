@@ -20,6 +20,7 @@ from qiangji.workshops.models import (
     FeedbackKind,
     Guest,
     IdeaCard,
+    IdeaKind,
     StallFeedback,
     TableGroup,
     Vote,
@@ -207,21 +208,28 @@ def do_promote_card(*, card: IdeaCard, by) -> str:
     card.promoted_at = timezone.now()
     outcome = "list"
     promote = plans_promotion()
-    if promote is not None and card.group.community_id:
+    group = card.group
+    if promote is not None and group.community_id:
+        text = (
+            card.text
+            if card.kind in (IdeaKind.MAIN_LINE, IdeaKind.STATION)
+            else f"{card.get_kind_display()}：{card.text}"
+        )
         try:
             with transaction.atomic():
-                result = promote(
-                    community=card.group.community,
-                    programme=card.group.activity.programme,
-                    kind=card.kind,
-                    text=card.text,
+                node = promote(
+                    community=group.community,
+                    programme=group.activity.programme,
+                    text=text,
+                    kind="line" if card.kind == IdeaKind.MAIN_LINE else "project",
                     by=by,
-                    source=card,
+                    source=f"头脑风暴·{group.activity.title}·{group.name}"[:200],
                 )
-            card.promoted_ref = str(result)[:200] if result is not None else ""
+            card.promoted_ref = str(node)[:200] if node is not None else "plan"
             outcome = "plan"
-        except TypeError:
-            # The plans interface has another signature: keep the card on the list.
+        except (TypeError, ValueError):
+            # The plans app refused (e.g. its draft is locked for review) or has another
+            # interface: the card stays on the "to plan" list for the secretary.
             outcome = "list"
     card.save(update_fields=["to_plan", "promoted_at", "promoted_ref"])
     card.group.bump()

@@ -213,9 +213,7 @@ class Photo(models.Model):
     case = models.ForeignKey(
         "Case", on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
     )
-    image = models.ImageField(
-        _("Photo"), upload_to=_photo_path, width_field="width", height_field="height"
-    )
+    image = models.ImageField(_("Photo"), upload_to=_photo_path)
     thumbnail = models.ImageField(upload_to=_photo_path, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

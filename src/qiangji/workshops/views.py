@@ -392,6 +392,8 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
         credit=form.cleaned_data["credit"],
         uploaded_by=request.user,
         order=activity.photos.count(),
+        width=checked.width,
+        height=checked.height,
     )
     photo.image.save(f"photo.{checked.extension}", ContentFile(checked.data), save=False)
     photo.save()
