@@ -16,7 +16,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.plans.models import Plan, PlanVersion, PlanVersionNode
 from qiangji.programmes.models import Programme
+from qiangji.territories.models import Territory
 
 
 class Scale(models.TextChoices):
@@ -78,8 +80,7 @@ class Rubric(models.Model):
 
     def is_in_use(self) -> bool:
         """Return whether any review (draft or submitted) already uses this version."""
-        reviews = getattr(self, "reviews", None)  # the Review model lands with the plans app
-        return reviews is not None and reviews.exists()
+        return self.reviews.exists()
 
     def has_full_descriptors(self) -> bool:
         """Return whether every level of every criterion has a descriptor (1–10 scales)."""
@@ -140,3 +141,292 @@ class LevelDescriptor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion} {self.score}: {self.text}"
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+class Conflict(models.Model):
+    """A declared conflict of interest: this person does not review that community's plan."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="review_conflicts"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_conflicts"
+    )
+    community = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("Reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Declared conflict")
+        verbose_name_plural = _("Declared conflicts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "reviewer", "community"], name="conflict_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} × {self.community}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def due_for(self, user) -> AssignmentQuerySet:
+        """Return the person's assignments whose review is not yet submitted, soonest first."""
+        return (
+            self.filter(reviewer=user)
+            .exclude(review__status=Review.Status.SUBMITTED)
+            .select_related("plan__community", "plan__programme", "review")
+            .order_by(F("due_on").asc(nulls_last=True), "round_number", "pk")
+        )
+
+
+class Assignment(models.Model):
+    """A reviewer asked to review a plan's version of a given round."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_assignments")
+    round_number = models.PositiveSmallIntegerField(_("Round"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    due_on = models.DateField(_("Due date"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    automatic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Review assignment")
+        verbose_name_plural = _("Review assignments")
+        ordering = ["plan", "round_number", "pk"]
+        indexes = [models.Index(fields=["reviewer", "round_number"], name="assignment_reviewer")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "round_number", "reviewer"], name="assignment_unique_reviewer"
+            ),
+            models.CheckConstraint(
+                condition=Q(round_number__gte=1), name="assignment_round_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.round_number} · {self.reviewer}"
+
+    def version(self) -> PlanVersion | None:
+        """Return the plan version this assignment reviews, once its round has closed."""
+        return PlanVersion.objects.filter(plan_id=self.plan_id, number=self.round_number).first()
+
+
+# --- reviews ----------------------------------------------------------------------------------
+
+
+class Review(models.Model):
+    """One reviewer's review of one exact plan version, scored with one rubric version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class Confidence(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="reviews")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opinion = models.TextField(_("Overall opinion"), blank=True, max_length=8000)
+    confidence = models.PositiveSmallIntegerField(
+        _("Confidence"), choices=Confidence.choices, null=True, blank=True
+    )
+    # Weighted total on 0–100, derived from the scores when the review is submitted.
+    total = models.FloatField(null=True, blank=True, editable=False)
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Version column against lost updates."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Review")
+        verbose_name_plural = _("Reviews")
+        ordering = ["-submitted_at", "pk"]
+        indexes = [
+            models.Index(fields=["plan_version", "status"], name="review_version_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=1, confidence__lte=3),
+                name="review_confidence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False, total__isnull=False),
+                name="review_submitted_has_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100),
+                name="review_total_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.plan_version}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Score(models.Model):
+    """The score of one criterion in one review; ``value`` NULL with ``not_applicable`` is N/A.
+
+    The rubric's scale is copied onto the row so the database itself refuses a score outside
+    it (a CheckConstraint cannot look at another table).
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    value = models.SmallIntegerField(_("Score"), null=True, blank=True)
+    not_applicable = models.BooleanField(_("Not applicable"), default=False)
+    comment = models.TextField(_("Comment"), blank=True, max_length=4000)
+    scale_min = models.SmallIntegerField()
+    scale_max = models.SmallIntegerField()
+
+    class Meta:
+        verbose_name = _("Score")
+        verbose_name_plural = _("Scores")
+        ordering = ["review", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_unique_criterion"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True)
+                | Q(value__gte=F("scale_min"), value__lte=F("scale_max")),
+                name="score_within_scale",
+            ),
+            models.CheckConstraint(
+                condition=~Q(not_applicable=True, value__isnull=False),
+                name="score_na_has_no_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {'N/A' if self.not_applicable else self.value}"
+
+
+class Suggestion(models.Model):
+    """A suggestion (意见建议) of a review, anchored to a node of the version or a quoted text."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="suggestions")
+    text = models.TextField(_("Suggestion"), max_length=4000)
+    # Anchor: the node (by its life-long key, and its frozen copy in the reviewed version)
+    node_key = models.UUIDField(null=True, blank=True)
+    node = models.ForeignKey(
+        PlanVersionNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    node_label = models.CharField(max_length=220, blank=True)
+    # …or a quoted text range of a field of the version (field name, start offset, quote)
+    quote_field = models.CharField(max_length=40, blank=True)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.CharField(_("Quoted text"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Suggestion")
+        verbose_name_plural = _("Suggestions")
+        ordering = ["review", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class SuggestionAnswer(models.Model):
+    """The community's answer to a suggestion (采纳 / 部分采纳 / 不采纳), given in a later round."""
+
+    class Decision(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted")
+        PARTLY = "partly", _("Partly adopted")
+        DECLINED = "declined", _("Not adopted")
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="answer")
+    decision = models.CharField(_("Decision"), max_length=10, choices=Decision.choices)
+    reason = models.TextField(_("Reason"), max_length=4000)
+    node_key = models.UUIDField(null=True, blank=True)
+    node_title = models.CharField(max_length=220, blank=True)
+    # The draft round in which the answer was given; the version of that number answers it.
+    round_number = models.PositiveSmallIntegerField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Answer to a suggestion")
+        verbose_name_plural = _("Answers to suggestions")
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.reason[:30]}"
+
+
+# --- leader remarks and the stage --------------------------------------------------------------
+
+
+class Remark(models.Model):
+    """A leader's remark (点评) on a plan, with who may read it."""
+
+    class Visibility(models.TextChoices):
+        PROGRAMME = "programme", _("Everyone in the programme")
+        COMMUNITY = "community", _("The community only")
+        LEADERS = "leaders", _("Leaders only")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="remarks")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("Remark"), max_length=4000)
+    visibility = models.CharField(
+        _("Who may read it"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PROGRAMME,
+    )
+    round_number = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Leader remark")
+        verbose_name_plural = _("Leader remarks")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Stage(models.Model):
+    """The showcase-day stage of a programme's round: scores shown live once published."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="review_stages")
+    round_number = models.PositiveSmallIntegerField()
+    published = models.BooleanField(_("Scores shown"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Stage")
+        verbose_name_plural = _("Stages")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "round_number"], name="stage_unique_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.round_number}"

@@ -7,6 +7,7 @@ the database. Scores of rubrics with different scales are compared on a 0–100 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -132,3 +133,75 @@ def improvement_series(
             values = [v for v in values if v is not None]
             series[name].append(round(float(np.mean(values)), 1) if values else None)
     return series
+
+
+# --- reading the database -----------------------------------------------------------------------
+
+
+def _submitted(programme_id: int, round_number: int | None = None):
+    from qiangji.reviews.models import Review
+
+    qs = Review.objects.filter(
+        status=Review.Status.SUBMITTED, plan_version__plan__programme_id=programme_id
+    )
+    if round_number is not None:
+        qs = qs.filter(plan_version__number=round_number)
+    return qs
+
+
+def load_facts(programme_id: int, round_number: int | None = None) -> list[tuple[int, ReviewFacts]]:
+    """Return (round, facts) of every submitted review of the programme (or of one round)."""
+    from qiangji.reviews.models import Score
+
+    reviews = list(
+        _submitted(programme_id, round_number).values_list(
+            "pk",
+            "plan_version__plan_id",
+            "plan_version__number",
+            "reviewer_id",
+            "total",
+            "rubric__scale_min",
+            "rubric__scale_max",
+        )
+    )
+    by_review: dict[int, dict[str, float | None]] = {pk: {} for pk, *_ in reviews}
+    scales = {pk: (low, high) for pk, _p, _n, _r, _t, low, high in reviews}
+    scores = Score.objects.filter(review_id__in=list(by_review)).values_list(
+        "review_id", "criterion__name", "value"
+    )
+    for review_id, name, value in scores:
+        low, high = scales[review_id]
+        by_review[review_id][name] = percent(value, low, high)
+    return [
+        (number, ReviewFacts(plan=plan, reviewer=reviewer, total=total, criteria=by_review[pk]))
+        for pk, plan, number, reviewer, total, _low, _high in reviews
+    ]
+
+
+def round_stamp(programme_id: int, round_number: int) -> str:
+    """Return a fingerprint that changes whenever a review of the round is (re)submitted."""
+    from django.db.models import Count, Max, Sum
+
+    agg = _submitted(programme_id, round_number).aggregate(
+        n=Count("pk"), last=Max("submitted_at"), reopened=Sum("reopened_count")
+    )
+    last = agg["last"].isoformat() if agg["last"] else "-"
+    return f"{agg['n']}:{last}:{agg['reopened'] or 0}"
+
+
+def cached_round_statistics(programme_id: int, round_number: int, criteria: Sequence[str]):
+    """Return the round's statistics, recomputed only when a review was (re)submitted.
+
+    The cache key carries `round_stamp`, so a new submission anywhere (any worker) makes the
+    next request compute afresh; there is nothing to invalidate by hand.
+    """
+    from django.core.cache import cache
+
+    names = hashlib.sha1("|".join(criteria).encode(), usedforsecurity=False).hexdigest()[:12]
+    key = f"reviews:round:{programme_id}:{round_number}:{round_stamp(programme_id, round_number)}:{names}"
+    stats = cache.get(key)
+    if stats is None:
+        facts = [f for _n, f in load_facts(programme_id, round_number)]
+        stats = round_statistics(facts, criteria=criteria)
+        cache.set(key, stats, timeout=24 * 3600)
+    return stats

@@ -1,0 +1,38 @@
+// reviews: the improvement chart (ECharts, data from json_script) and rank-interval bars.
+(function () {
+  "use strict";
+  function drawCharts() {
+    if (!window.echarts) { return; }
+    document.querySelectorAll("[data-chart=improvement]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-source"));
+      if (!source) { return; }
+      var data = JSON.parse(source.textContent);
+      var series = Object.keys(data.series).map(function (name) {
+        return { name: name, type: "line", connectNulls: true, data: data.series[name] };
+      });
+      if (data.total) {
+        series.push({ name: el.getAttribute("data-total-label") || "总分", type: "line", lineStyle: { width: 4 }, data: data.total });
+      }
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption({
+        animation: false,
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 40, right: 16, top: 48, bottom: 32 },
+        xAxis: { type: "category", data: data.rounds.map(function (r) { return "v" + r; }) },
+        yAxis: { type: "value", min: 0, max: 100 },
+        series: series
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+      el.setAttribute("data-ready", "1");
+    });
+  }
+  function drawBars() {
+    document.querySelectorAll(".rank-bar span[data-left]").forEach(function (span) {
+      span.style.left = span.getAttribute("data-left") + "%";
+      span.style.width = span.getAttribute("data-width") + "%";
+    });
+  }
+  function ready() { drawCharts(); drawBars(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
+})();
