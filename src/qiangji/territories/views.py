@@ -64,7 +64,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = {}
     if territory.kind in (Kind.CITY, Kind.DISTRICT, Kind.SUBDISTRICT, Kind.PROVINCE):
         for kind in (Kind.SUBDISTRICT, Kind.COMMUNITY, Kind.COMPOUND, Kind.GRID):
-            n = Territory.objects.within(territory).filter(kind=kind).count()
+            n = (
+                Territory.objects.within(territory)
+                .filter(kind=kind)
+                .exclude(pk=territory.pk)
+                .count()
+            )
             if n:
                 counts[Kind(kind).label] = n
     context = {
