@@ -58,11 +58,21 @@ def can_post_on_board(access: Access, group: TableGroup) -> bool:
     return group.members.filter(pk=access.user.pk).exists()
 
 
+def is_member_of_community(access: Access, community: Territory | None) -> bool:
+    """Return True for the community's own secretary, staff and grid workers (not admins)."""
+    if community is None:
+        return False
+    own = (Role.COMMUNITY_SECRETARY, Role.COMMUNITY_STAFF)
+    return community.pk in access.grid_community_ids or any(
+        g.role in own and g.territory_id == community.pk for g in access.grants
+    )
+
+
 def can_give_stall_feedback(access: Access, group: TableGroup) -> bool:
     """Visitors from other groups leave feedback at a stall; its own community does not."""
     if not access.is_authenticated or not can_view_activity(access, group.activity):
         return False
-    if belongs_to_community(access, group.community) and not access.is_superuser:
+    if is_member_of_community(access, group.community):
         return False
     return is_participant(access, group.activity) or access.has_role(Role.LEADER)
 

@@ -117,9 +117,9 @@ def test_the_docx_converts_to_pdf_with_libreoffice(salon, jiedao_admin, tmp_path
     source = tmp_path / "briefing.docx"
     source.write_bytes(exports.briefing_docx(briefing, fonts=FontSet.installed()))
     profile = tmp_path / "profile"
-    subprocess.run(  # noqa: S603, S607 - LibreOffice from PATH, fixed arguments
+    subprocess.run(  # noqa: S603 - LibreOffice with fixed arguments
         [
-            "soffice",
+            shutil.which("soffice"),
             f"-env:UserInstallation=file://{profile}",
             "--headless",
             "--convert-to",

@@ -1,0 +1,84 @@
+"""Photos: checked by content, stored without EXIF/GPS, thumbnails made by a task."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from qiangji.lib.images import has_gps
+from qiangji.workshops.models import Photo
+
+
+def _jpeg_with_gps() -> bytes:
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (30.0, 12.0, 5.0)
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 800), (20, 120, 40)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_an_uploaded_photo_loses_its_gps_and_gets_a_thumbnail(
+    client_for, jiedao_admin, salon, django_capture_on_commit_callbacks
+):
+    original = _jpeg_with_gps()
+    assert has_gps(original)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(jiedao_admin).post(
+            reverse("workshops:photo_upload", args=[salon.pk]),
+            {
+                "image": SimpleUploadedFile("IMG_0001.jpg", original, "image/jpeg"),
+                "caption": "圆桌会谈",
+                "credit": "通讯员供图",
+            },
+        )
+    assert response.status_code == 302
+    photo = Photo.objects.get(activity=salon)
+    with photo.image.open("rb") as handle:
+        stored = handle.read()
+    assert not has_gps(stored)
+    assert (photo.width, photo.height) == (1200, 800)
+    photo.refresh_from_db()
+    assert photo.thumbnail  # the immediate task backend ran the thumbnail task
+    with photo.thumbnail.open("rb") as handle, Image.open(handle) as thumb:
+        assert max(thumb.size) == 480
+
+
+def test_a_non_image_photo_is_refused_with_a_message(client_for, jiedao_admin, salon):
+    response = client_for(jiedao_admin).post(
+        reverse("workshops:photo_upload", args=[salon.pk]),
+        {
+            "image": SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 not a picture", "image/jpeg"),
+            "caption": "x",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "message-error" in response.content.decode()
+    assert not Photo.objects.exists()
+
+
+def test_a_50_mb_photo_is_refused(client_for, jiedao_admin, salon, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+    big = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff" + b"0" * (50 * 1024 * 1024), "image/jpeg")
+    response = client_for(jiedao_admin).post(
+        reverse("workshops:photo_upload", args=[salon.pk]),
+        {"image": big, "caption": "大图"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "10 MB" in response.content.decode()
+    assert not Photo.objects.exists()
+
+
+def test_a_secretary_cannot_upload_to_the_subdistricts_activity(
+    client_for, shiliuyuan_secretary, salon
+):
+    response = client_for(shiliuyuan_secretary).post(
+        reverse("workshops:photo_upload", args=[salon.pk]),
+        {"image": SimpleUploadedFile("a.jpg", _jpeg_with_gps(), "image/jpeg"), "caption": "x"},
+    )
+    assert response.status_code == 403
