@@ -1,0 +1,32 @@
+"""Property-based checks of the whole API against its own OpenAPI schema (schemathesis)."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from qiangji.accounts.models import ApiToken
+from qiangji.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+@pytest.fixture
+def token(demo_world):
+    _token, key = ApiToken.issue(user=demo_world.users["jiedao"], name="schemathesis")
+    return key
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.django_db
+def test_no_api_call_ever_answers_500_or_breaks_its_schema(case, token):
+    case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+    response = case.call()
+    assert response.status_code < 500, response.text
+    case.validate_response(
+        response,
+        checks=(
+            schemathesis.checks.not_a_server_error,
+            schemathesis.checks.response_schema_conformance,
+        ),
+    )
