@@ -20,7 +20,8 @@ ARGS = ["-l", "zh_Hans", "--no-location", "--no-obsolete", "--no-wrap", "-e", "h
 
 def run(cwd: Path, *args: str) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qiangji.settings"}
-    subprocess.run([str(Path(sys.executable).parent / "django-admin"), *args], cwd=cwd, env=env, check=True)  # noqa: S603
+    command = [str(Path(sys.executable).parent / "django-admin"), *args]
+    subprocess.run(command, cwd=cwd, env=env, check=True)  # noqa: S603
 
 
 def main() -> None:
