@@ -39,6 +39,7 @@ from qiangji.reviews.actions import (
     do_unassign,
 )
 from qiangji.reviews.forms import CriterionFormSet, RubricForm, criterion_initial
+from qiangji.reviews.interface import open_suggestions
 from qiangji.reviews.models import (
     Assignment,
     Conflict,
@@ -239,17 +240,11 @@ def _criteria_names(programme: Programme) -> list[str]:
 
 
 def _diff_url(plan: Plan, old: int, new: int) -> str:
-    """Return the plans app's diff page between two versions, if it offers one."""
-    for name, kwargs in (
-        ("plans:diff", {"pk": plan.pk, "a": old, "b": new}),
-        ("plans:diff", {"pk": plan.pk, "old": old, "new": new}),
-        ("plans:version_diff", {"pk": plan.pk, "a": old, "b": new}),
-    ):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return ""
+    """Return the plans app's diff page between two versions."""
+    try:
+        return f"{reverse('plans:diff', kwargs={'pk': plan.pk})}?a={old}&b={new}"
+    except NoReverseMatch:
+        return ""
 
 
 def _error_response(request: HttpRequest, message: str, fallback: str) -> HttpResponse:
@@ -753,17 +748,6 @@ def plan_timeline(plan: Plan) -> list[dict]:
             }
         )
     return steps
-
-
-def open_suggestions(plan: Plan) -> list[Suggestion]:
-    """Return the submitted suggestions on a plan that the community has not answered yet."""
-    return list(
-        Suggestion.objects.filter(
-            review__plan_version__plan=plan,
-            review__status=Review.Status.SUBMITTED,
-            answer__isnull=True,
-        ).select_related("review__plan_version", "review__reviewer")
-    )
 
 
 @login_required

@@ -301,3 +301,31 @@ def test_auto_assign_with_nonsense_input_is_refused_politely(review_world, clien
     assert response.status_code == 200 and "message-error" in response.text
     response = client.post(url, {"round": "1", "per_plan": "99"}, follow=True)
     assert response.status_code == 200 and "message-error" in response.text
+
+
+def test_the_plans_timeline_shows_which_version_answered_the_suggestion(scored, client_for):
+    from django.template import Context, Template
+
+    from qiangji.plans.timeline import plan_timeline
+
+    world = scored.world
+    plan = scored.shiliuyuan_plan
+    rendered = Template("{% load reviews %}{% open_suggestions plan %}").render(
+        Context({"plan": plan})
+    )
+    assert "站点写明开放时间" in rendered
+    suggestion = Review.objects.get(
+        reviewer=world.users["daoshi"], plan_version=scored.v1
+    ).suggestions.get()
+    client_for(world.users["shiliuyuan"]).post(
+        reverse("reviews:suggestion_answer", kwargs={"pk": suggestion.pk}),
+        {"decision": "adopted", "reason": "已补充"},
+    )
+    do_close_round(plan=plan, by=world.users["shiliuyuan"])
+    events = [e for e in plan_timeline(plan) if e.kind == "suggestion"]
+    assert len(events) == 1
+    assert "2" in events[0].title and "站点写明开放时间" in events[0].detail
+    assert any(e.kind == "review" for e in plan_timeline(plan))
+    assert "站点写明开放时间" not in Template(
+        "{% load reviews %}{% open_suggestions plan %}"
+    ).render(Context({"plan": plan}))
