@@ -50,10 +50,10 @@ def test_revising_an_unused_rubric_edits_it_in_place(demo_world):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"criteria": []}, "at least one"),
-        ({"criteria": [CriterionSpec(name="甲"), CriterionSpec(name="甲")]}, "different"),
-        ({"criteria": [CriterionSpec(name="甲", weight=Decimal(0))]}, "positive"),
-        ({"criteria": [CriterionSpec(name="甲")], "scale_min": 5, "scale_max": 1}, "upwards"),
+        ({"criteria": []}, "至少需要一个指标"),
+        ({"criteria": [CriterionSpec(name="甲"), CriterionSpec(name="甲")]}, "不能重复"),
+        ({"criteria": [CriterionSpec(name="甲", weight=Decimal(0))]}, "大于零"),
+        ({"criteria": [CriterionSpec(name="甲")], "scale_min": 5, "scale_max": 1}, "由低到高"),
     ],
 )
 def test_revising_a_rubric_refuses_bad_input(demo_world, kwargs, message):
