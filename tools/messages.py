@@ -30,11 +30,12 @@ def main() -> None:
         ignore += ["--ignore", f"{app}/*"]
     (PACKAGE / "locale").mkdir(exist_ok=True)
     run(PACKAGE, "makemessages", *ARGS, *ignore, "--ignore", "static/*")
+    run(PACKAGE, "compilemessages", "-l", "zh_Hans", *ignore)
     for app in CAPABILITY_APPS:
         app_dir = PACKAGE / app
         if (app_dir / "locale").is_dir():
             run(app_dir, "makemessages", *ARGS)
-    run(PACKAGE, "compilemessages", "-l", "zh_Hans")
+            run(app_dir, "compilemessages", "-l", "zh_Hans")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ Apps add their routers here. Every endpoint asks the same permission module as t
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
@@ -46,6 +48,16 @@ api = NinjaAPI(
     auth=[BearerToken(), HeaderToken(), django_auth],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(DataError)
+def _data_error(request, exc):
+    """A value the database cannot store (too large a number, a NUL character) is bad input."""
+    return api.create_response(
+        request,
+        {"detail": gettext("A value is out of range or contains forbidden characters.")},
+        status=422,
+    )
 
 
 def _register_routers() -> None:

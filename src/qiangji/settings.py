@@ -84,7 +84,7 @@ TEMPLATES = [
 
 # Database: embedded SQLite (WAL) unless DATABASE_URL names another.
 _sqlite_path = VAR_DIR / "qiangji.sqlite3"
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}")
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{_sqlite_path}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,8 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StringConstraints
 
 from qiangji.accounts.permissions import access_for
+from qiangji.lib.apitypes import Id, Text
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind, Territory
 
@@ -52,18 +55,21 @@ class ProgrammeOut(Schema):
 
 
 class ProgrammeIn(Schema):
-    subdistrict_id: int
-    name: str
-    description: str = ""
+    subdistrict_id: Id
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    description: Text = ""
     starts_on: dt.date
     ends_on: dt.date
-    community_ids: list[int] = []
+    community_ids: list[Id] = []
     default_phases: bool = True
 
 
 class ProgrammePatch(Schema):
-    name: str | None = None
-    description: str | None = None
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+        | None
+    ) = None
+    description: Text | None = None
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
 
@@ -95,7 +101,7 @@ def list_programmes(request):
 
 
 @router.get("/{programme_id}", response={200: ProgrammeOut, 404: ErrorOut})
-def get_programme(request, programme_id: int):
+def get_programme(request, programme_id: Id):
     programme = get_object_or_404(_qs(), pk=programme_id)
     if not access_for(request.auth).can_view_programme(programme):
         raise HttpError(404, _("Not found."))
@@ -137,7 +143,7 @@ def create_programme(request, payload: ProgrammeIn):
     "/{programme_id}",
     response={200: ProgrammeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
-def update_programme(request, programme_id: int, payload: ProgrammePatch):
+def update_programme(request, programme_id: Id, payload: ProgrammePatch):
     access = access_for(request.auth)
     programme = get_object_or_404(Programme, pk=programme_id)
     if not access.can_view_programme(programme):

@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from qiangji.accounts.permissions import access_for
+from qiangji.lib.apitypes import Code, Count, Id, Name, Order
 from qiangji.territories.models import Kind, Territory
 
 router = Router(tags=["territories"])
@@ -29,21 +30,21 @@ class TerritoryOut(Schema):
 
 class TerritoryIn(Schema):
     kind: Kind
-    name: str
-    parent_id: int | None = None
-    code: str = ""
-    population: int | None = None
-    households: int | None = None
-    order: int = 0
+    name: Name
+    parent_id: Id | None = None
+    code: Code = ""
+    population: Count | None = None
+    households: Count | None = None
+    order: Order = 0
 
 
 class TerritoryPatch(Schema):
-    name: str | None = None
-    code: str | None = None
-    population: int | None = None
-    households: int | None = None
-    order: int | None = None
-    parent_id: int | None = None
+    name: Name | None = None
+    code: Code | None = None
+    population: Count | None = None
+    households: Count | None = None
+    order: Order | None = None
+    parent_id: Id | None = None
 
 
 class ErrorOut(Schema):
@@ -68,7 +69,7 @@ def _save(territory: Territory) -> Territory:
 
 
 @router.get("/", response=list[TerritoryOut])
-def list_territories(request, parent_id: int | None = None, kind: Kind | None = None):
+def list_territories(request, parent_id: Id | None = None, kind: Kind | None = None):
     """Territories the caller may read, optionally one level under a parent or of one kind."""
     qs = access_for(request.auth).visible_territories()
     if parent_id is not None:
@@ -79,7 +80,7 @@ def list_territories(request, parent_id: int | None = None, kind: Kind | None = 
 
 
 @router.get("/{territory_id}", response={200: TerritoryOut, 404: ErrorOut})
-def get_territory(request, territory_id: int):
+def get_territory(request, territory_id: Id):
     territory = get_object_or_404(Territory, pk=territory_id)
     if not access_for(request.auth).can_view_territory(territory):
         raise HttpError(404, _("Not found."))
@@ -112,7 +113,7 @@ def create_territory(request, payload: TerritoryIn):
     "/{territory_id}",
     response={200: TerritoryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
-def update_territory(request, territory_id: int, payload: TerritoryPatch):
+def update_territory(request, territory_id: Id, payload: TerritoryPatch):
     access = access_for(request.auth)
     territory = get_object_or_404(Territory, pk=territory_id)
     if not access.can_view_territory(territory):

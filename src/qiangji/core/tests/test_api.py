@@ -129,3 +129,29 @@ def test_a_revoked_token_stops_working(client, shiliuyuan_secretary, demo_world)
     headers = _bearer(shiliuyuan_secretary)
     ApiToken.objects.all().delete()
     assert client.get("/api/territories/", **headers).status_code == 401
+
+
+def test_values_the_database_cannot_store_are_refused_not_crashed(client, jiedao_admin, demo_world):
+    headers = _bearer(jiedao_admin)
+    assert client.get("/api/territories/99999999999999999999", **headers).status_code == 422
+    nul = client.post(
+        "/api/territories/",
+        json.dumps({"kind": "grid", "name": "a\u0000b", "parent_id": demo_world.keershan.pk}),
+        content_type="application/json",
+        **headers,
+    )
+    assert nul.status_code == 422
+    huge = client.post(
+        "/api/territories/",
+        json.dumps(
+            {
+                "kind": "grid",
+                "name": "大网格",
+                "parent_id": demo_world.keershan.pk,
+                "population": 10**12,
+            }
+        ),
+        content_type="application/json",
+        **headers,
+    )
+    assert huge.status_code == 422

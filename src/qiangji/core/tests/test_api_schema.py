@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from qiangji.accounts.models import ApiToken
@@ -12,8 +14,13 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 @pytest.fixture
 def token(demo_world):
+    # Like Django's test client: keep the test's connection open across requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     _token, key = ApiToken.issue(user=demo_world.users["jiedao"], name="schemathesis")
-    return key
+    yield key
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
