@@ -191,6 +191,16 @@ class FeedbackForm(forms.Form):
     )
 
 
+# The uploader's message for each reason lib.images gives (translated in this app's catalogue).
+IMAGE_ERRORS = {
+    "empty": _("The file is empty."),
+    "too_big": _("The picture is larger than 10 MB."),
+    "format": _("Only JPEG, PNG, WebP or GIF pictures can be uploaded."),
+    "dimensions": _("The picture is too large or too small: 16 to 12000 pixels on a side."),
+    "invalid": _("This file is not a picture that can be read (JPEG, PNG, WebP or GIF)."),
+}
+
+
 class PhotoForm(forms.Form):
     image = forms.FileField(label=_("Photo"))
     caption = forms.CharField(label=_("Caption"), max_length=200)
@@ -205,7 +215,8 @@ class PhotoForm(forms.Form):
         try:
             return check_image(upload)
         except ImageRejected as error:
-            raise forms.ValidationError(error.messages) from None
+            message = IMAGE_ERRORS.get(error.code)
+            raise forms.ValidationError(message or error.messages) from None
 
 
 class AddAttendeeForm(forms.Form):
