@@ -168,13 +168,25 @@ def start(request: HttpRequest, programme_id: int, community_id: int) -> HttpRes
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan, can_edit = _get_plan_for_user(request, pk)
+    return _detail(request, plan, can_edit=can_edit)
+
+
+def detail_with_form(request: HttpRequest, plan: Plan, form: PlanFieldsForm) -> HttpResponse:
+    """Return the editor with an invalid fields form, so that nothing typed is lost."""
+    return _detail(request, plan, can_edit=True, fields_form=form)
+
+
+def _detail(
+    request: HttpRequest, plan: Plan, *, can_edit: bool, fields_form: PlanFieldsForm | None = None
+) -> HttpResponse:
     versions = list(plan.versions.all())
     comments = list(plan.comments.select_related("author").order_by("created_at", "pk"))
     context = {
         "plan": plan,
         "can_edit": can_edit,
         "versions": versions,
-        "fields_form": PlanFieldsForm(
+        "fields_form": fields_form
+        or PlanFieldsForm(
             instance=plan, initial={"revision": plan.revision, "round": plan.round_number}
         ),
         "close_form": CloseRoundForm(initial={"round": plan.round_number}),
@@ -207,10 +219,10 @@ def save_fields(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"plan": plan, "can_edit": True}
     if not form.is_valid():
         context["fields_form"] = form
-        response = render(
-            request, "plans/edit.html#fields", context, status=422 if request.htmx else 200
-        )
-        return response if request.htmx else render(request, "plans/edit.html#fields", context)
+        if request.htmx:
+            return render(request, "plans/edit.html#fields", context)
+        messages.error(request, _("Please correct the fields marked below."))
+        return detail_with_form(request, plan, form)
     values = {name: form.cleaned_data[name] for name in form.Meta.fields}
     result = actions.do_save_plan_fields(
         plan=plan,
