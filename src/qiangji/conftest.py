@@ -95,6 +95,16 @@ def client_for():
 
 
 # --- browser ---------------------------------------------------------------------------
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped browser test is a failure: nothing may hide behind a skip there."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped and item.get_closest_marker("browser"):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped in CI: {report.longrepr}"
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "live_server" in getattr(item, "fixturenames", ()):
