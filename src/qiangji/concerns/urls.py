@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from qiangji.concerns import views
 
 app_name = "concerns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("top/", views.top, name="top"),
+    path("new/", views.new, name="new"),
+    path("topics/", views.topics, name="topics"),
+    path("stats/", views.stats, name="stats"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/ticket/", views.ticket_action, name="ticket_action"),
+    path("<int:pk>/category/", views.recategorise, name="recategorise"),
+    path("<int:pk>/erase-reporter/", views.erase_reporter, name="erase_reporter"),
+    path("<int:pk>/export-reporter/", views.export_reporter, name="export_reporter"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/rejects.csv", views.import_rejects, name="import_rejects"),
+    # Public pages for residents: no account needed.
+    path("c/<int:community_pk>/", views.public_form, name="public_form"),
+    path("c/<int:community_pk>/similar/", views.public_similar, name="public_similar"),
+    path("c/<int:community_pk>/metoo/<int:pk>/", views.public_metoo, name="public_metoo"),
+    path("c/<int:community_pk>/thanks/", views.public_thanks, name="public_thanks"),
+    path("c/<int:community_pk>/poster/", views.poster, name="poster"),
+]

@@ -1,0 +1,662 @@
+"""Writes that span models: filing a concern, me-too, the ticket cycle, topics, privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiangji.concerns.analysis import dedup
+from qiangji.concerns.analysis.priority import priority
+from qiangji.concerns.analysis.routing import RoutingModel
+from qiangji.concerns.analysis.topics import TopicModel
+from qiangji.concerns.models import (
+    MAX_TEXT_LENGTH,
+    Category,
+    Channel,
+    Concern,
+    DeadlineRule,
+    MeToo,
+    Reporter,
+    RoutingModelStore,
+    Ticket,
+    TicketAction,
+    TicketEvent,
+    TicketKind,
+    TicketState,
+    Topic,
+    TopicModelStore,
+)
+from qiangji.lib.text import has_meaningful_text, normalise
+
+# How many of a community's open concerns a new one is compared with for duplicates.
+DUPLICATE_WINDOW = 500
+# Staff corrections between two retrainings of the routing model.
+RETRAIN_EVERY = 20
+MIN_TRAINING_EXAMPLES = 20
+
+_EMERGENCY_RE = re.compile(
+    "困人|被困|起火|火灾|失火|着火|燃气泄漏|煤气泄漏|漏电|触电|坍塌|倒塌|爆管|坠落"
+)
+_UTILITIES_RE = re.compile(
+    "停水|断水|没水|停电|断电|没电|停气|燃气|天然气|暖气|供暖|供热|水管|跳闸"
+)
+
+
+class ConcernError(ValueError):
+    """A concern or ticket request that cannot be carried out; the message is for the person."""
+
+
+# --- routing ------------------------------------------------------------------------------
+_model_cache: dict[str, object] = {}
+_model_lock = threading.Lock()
+
+
+def active_routing_model() -> RoutingModel | None:
+    """Return the newest active trained routing model (cached per process by its id)."""
+    row = RoutingModelStore.objects.filter(active=True).only("pk").first()
+    if row is None:
+        return None
+    with _model_lock:
+        if _model_cache.get("pk") != row.pk:
+            blob = RoutingModelStore.objects.values_list("blob", flat=True).get(pk=row.pk)
+            _model_cache["model"] = RoutingModel.from_bytes(bytes(blob))
+            _model_cache["pk"] = row.pk
+        return _model_cache["model"]  # type: ignore[return-value]
+
+
+def route_texts(texts: list[str]) -> list[tuple[Category | None, float]]:
+    """Return a category and confidence per text: from the trained model, else from keywords."""
+    categories = {c.name: c for c in Category.objects.filter(active=True)}
+    model = active_routing_model()
+    if model is not None:
+        return [(categories.get(r.category), r.confidence) for r in model.predict(texts)]
+    out: list[tuple[Category | None, float]] = []
+    keyword_lists = [(c, c.keyword_list()) for c in categories.values()]
+    for text in texts:
+        norm = normalise(text)
+        hits = [(sum(norm.count(w) for w in words), c) for c, words in keyword_lists]
+        hits = [h for h in hits if h[0] > 0]
+        if not hits:
+            out.append((categories.get("其他"), 0.0))
+            continue
+        hits.sort(key=lambda h: (-h[0], h[1].order))
+        total = sum(h[0] for h in hits)
+        # Keyword routing is a guess: its confidence is the share of keyword hits, at most 0.6.
+        out.append((hits[0][1], round(min(0.6, hits[0][0] / total * 0.6), 4)))
+    return out
+
+
+def do_train_routing(*, by=None) -> RoutingModelStore | None:
+    """Train a routing model on every concern staff categorised or imported with a category."""
+    rows = list(
+        Concern.objects.filter(category_by_staff=True, category__isnull=False).values_list(
+            "text", "category__name"
+        )
+    )
+    labels = [r[1] for r in rows]
+    if len(rows) < MIN_TRAINING_EXAMPLES or len(set(labels)) < 2:
+        return None
+    model = RoutingModel().fit([r[0] for r in rows], labels)
+    with transaction.atomic():
+        RoutingModelStore.objects.filter(active=True).update(active=False)
+        store = RoutingModelStore.objects.create(
+            blob=model.to_bytes(), n_examples=len(rows), categories=sorted(set(labels))
+        )
+    return store
+
+
+# --- filing -------------------------------------------------------------------------------
+def _ticket_kind(text: str) -> str:
+    norm = normalise(text)
+    if _EMERGENCY_RE.search(norm):
+        return TicketKind.EMERGENCY
+    if _UTILITIES_RE.search(norm):
+        return TicketKind.UTILITIES
+    return TicketKind.GENERAL
+
+
+def refresh_priority(concern: Concern, *, save: bool = True) -> Concern:
+    """Recompute a concern's priority from its group, me-too, likes, age, text and ticket."""
+    deadline = ""
+    ticket = getattr(concern, "ticket", None) if concern.pk else None
+    if ticket is not None and not ticket.is_done:
+        left = (ticket.deadline_at - timezone.now()).total_seconds()
+        deadline = "overdue" if left < 0 else ("soon" if left < 86400 else "")
+    result = priority(
+        text=f"{concern.title} {concern.text}",
+        residents=concern.residents,
+        me_too=concern.me_too_count,
+        likes=concern.likes,
+        age_days=concern.age_days,
+        deadline=deadline,
+        staff_flag=concern.staff_flag or bool(ticket and ticket.supervised),
+    )
+    concern.urgency_factors = list(result.factors)
+    concern.care_score = result.care
+    concern.urgency_score = result.urgency
+    concern.priority_score = result.score
+    if save and concern.pk:
+        Concern.objects.filter(pk=concern.pk).update(
+            urgency_factors=concern.urgency_factors,
+            care_score=result.care,
+            urgency_score=result.urgency,
+            priority_score=result.score,
+        )
+    return concern
+
+
+def priority_of(concern: Concern):
+    """Return the Priority breakdown of a concern as stored, for the tooltip."""
+    return priority(
+        text=f"{concern.title} {concern.text}",
+        residents=concern.residents,
+        me_too=concern.me_too_count,
+        likes=concern.likes,
+        age_days=concern.age_days,
+        factors=tuple(concern.urgency_factors or ()),
+        deadline="overdue" if hasattr(concern, "ticket") and concern.ticket.is_overdue else "",
+        staff_flag=concern.staff_flag or (hasattr(concern, "ticket") and concern.ticket.supervised),
+    )
+
+
+def _regroup(root: Concern) -> None:
+    """Recount the distinct residents and likes of a group into its root and reprioritise it."""
+    members = list(Concern.objects.filter(pk=root.pk) | Concern.objects.filter(duplicate_of=root))
+    keys = {m.reporter_key or f"#{m.pk}" for m in members}
+    root.residents = len(keys)
+    root.likes = sum(m.likes for m in members)
+    root.reported_at = max([root.reported_at, *[m.reported_at for m in members]])
+    Concern.objects.filter(pk=root.pk).update(
+        residents=root.residents, likes=root.likes, reported_at=root.reported_at
+    )
+    refresh_priority(root)
+
+
+def find_duplicate(community, text: str, *, exclude_pk: int | None = None) -> Concern | None:
+    """Return the open concern of the community that reports the same matter, if any."""
+    candidates = list(
+        Concern.objects.filter(community=community)
+        .open()
+        .roots()
+        .exclude(pk=exclude_pk)
+        .order_by("-reported_at")
+        .only("pk", "title", "text")[:DUPLICATE_WINDOW]
+    )
+    matches = dedup.similar(
+        text,
+        [f"{c.title} {c.text}" for c in candidates],
+        limit=1,
+        threshold=dedup.DUPLICATE_THRESHOLD,
+    )
+    return candidates[matches[0].index] if matches else None
+
+
+def similar_open_concerns(community, text: str, *, limit: int = 5) -> list[tuple[Concern, float]]:
+    """Return open concerns of the community like text, best first, for "我也关心"."""
+    candidates = list(
+        Concern.objects.filter(community=community)
+        .open()
+        .roots()
+        .order_by("-reported_at")
+        .only("pk", "title", "text", "residents", "me_too_count", "reported_at")[:DUPLICATE_WINDOW]
+    )
+    matches = dedup.similar(text, [f"{c.title} {c.text}" for c in candidates], limit=limit)
+    return [(candidates[m.index], m.score) for m in matches]
+
+
+def validate_text(text: str) -> str:
+    """Return the text trimmed, or raise ConcernError when it is empty, emoji-only or too long."""
+    text = (text or "").strip()
+    if not has_meaningful_text(text):
+        raise ConcernError(_("Please describe the matter in words (not only symbols or emoji)."))
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ConcernError(
+            _("Please keep the description under %(n)d characters.") % {"n": MAX_TEXT_LENGTH}
+        )
+    return text
+
+
+@transaction.atomic
+def do_file_concern(
+    *,
+    community,
+    text: str,
+    title: str = "",
+    channel: str = Channel.FORM,
+    compound=None,
+    grid=None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    consent: bool = False,
+    person: str = "",
+    photo=None,
+    by=None,
+    reported_at: dt.datetime | None = None,
+    likes: int = 0,
+    source: str = "",
+    external_id: str = "",
+    category: Category | None = None,
+    assign_topic: bool = True,
+) -> Concern:
+    """Create a concern with its ticket, routed, grouped with its near-duplicates, prioritised.
+
+    Personal data is stored only with consent; `person` (a phone, or a device id for the
+    public form) is kept only as a one-way key that counts distinct residents.
+    """
+    from qiangji.concerns.models import person_key
+
+    text = validate_text(text)
+    title = (title or "").strip()[:200]
+    if compound is not None and compound.parent_id != community.pk:
+        raise ConcernError(_("The compound is not in this community."))
+    if grid is not None and grid.parent_id != community.pk:
+        raise ConcernError(_("The grid is not in this community."))
+    reporter = None
+    reporter_name, reporter_phone = (
+        (reporter_name or "").strip()[:50],
+        (reporter_phone or "").strip()[:30],
+    )
+    if reporter_name or reporter_phone:
+        if not consent:
+            raise ConcernError(_("Personal data can only be kept with the resident's consent."))
+        reporter = Reporter.objects.create(
+            name=reporter_name, phone=reporter_phone, consent_at=timezone.now()
+        )
+    key_source = reporter_phone or person
+    concern = Concern(
+        community=community,
+        compound=compound,
+        grid=grid,
+        channel=channel,
+        title=title,
+        text=text,
+        reporter=reporter,
+        reporter_key=person_key(key_source) if key_source else "",
+        likes=max(int(likes or 0), 0),
+        source=source,
+        external_id=external_id,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        reported_at=reported_at or timezone.now(),
+    )
+    if photo:
+        concern.photo = photo
+    if category is not None:
+        concern.category, concern.category_confidence, concern.category_by_staff = (
+            category,
+            1.0,
+            True,
+        )
+    else:
+        concern.category, concern.category_confidence = route_texts([f"{title} {text}"])[0]
+    duplicate = find_duplicate(community, f"{title} {text}")
+    if duplicate is not None:
+        concern.duplicate_of = duplicate
+    concern.save()
+    kind = _ticket_kind(f"{title} {text}")
+    ticket = Ticket.objects.create(
+        concern=concern,
+        kind=kind,
+        deadline_at=concern.reported_at + dt.timedelta(hours=DeadlineRule.hours_for(kind)),
+    )
+    TicketEvent.objects.create(
+        ticket=ticket,
+        action=TicketAction.ACCEPT,
+        to_state=TicketState.ACCEPTED,
+        by=concern.created_by,
+        note=_("Filed via %(channel)s") % {"channel": concern.get_channel_display()},
+    )
+    if assign_topic:
+        _assign_topic(concern)
+    refresh_priority(concern)
+    if duplicate is not None:
+        _regroup(duplicate)
+    return concern
+
+
+def do_me_too(*, concern: Concern, person: str) -> bool:
+    """Record that a resident also cares; return False when they already had."""
+    from qiangji.concerns.models import person_key
+
+    root = concern.duplicate_of or concern
+    try:
+        with transaction.atomic():
+            MeToo.objects.create(concern=root, person_key=person_key(person))
+    except IntegrityError:
+        return False
+    Concern.objects.filter(pk=root.pk).update(me_too_count=F("me_too_count") + 1)
+    root.refresh_from_db()
+    refresh_priority(root)
+    return True
+
+
+@transaction.atomic
+def do_recategorise(*, concern: Concern, category: Category, by) -> Concern:
+    """Set a concern's category as staff decided; every RETRAIN_EVERY corrections retrain."""
+    concern.category = category
+    concern.category_confidence = 1.0
+    concern.category_by_staff = True
+    concern.save(
+        update_fields=["category", "category_confidence", "category_by_staff", "updated_at"]
+    )
+    corrections = Concern.objects.filter(category_by_staff=True).count()
+    if corrections >= MIN_TRAINING_EXAMPLES and corrections % RETRAIN_EVERY == 0:
+        from qiangji.concerns.tasks import retrain_routing
+
+        transaction.on_commit(lambda: retrain_routing.enqueue())
+    return concern
+
+
+# --- the ticket cycle --------------------------------------------------------------------
+# action: (states it may start from, state it leads to; None keeps the state)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    TicketAction.DISPATCH: ((TicketState.ACCEPTED,), TicketState.DISPATCHED),
+    TicketAction.SIGN: ((TicketState.DISPATCHED,), TicketState.SIGNED),
+    TicketAction.RETURN: ((TicketState.DISPATCHED, TicketState.SIGNED), TicketState.ACCEPTED),
+    TicketAction.START: ((TicketState.SIGNED,), TicketState.HANDLING),
+    TicketAction.ANSWER: ((TicketState.HANDLING,), TicketState.ANSWERED),
+    TicketAction.FOLLOW_UP: ((TicketState.ANSWERED,), TicketState.CLOSED),
+    TicketAction.EXTEND: (
+        (TicketState.ACCEPTED, TicketState.DISPATCHED, TicketState.SIGNED, TicketState.HANDLING),
+        None,
+    ),
+    TicketAction.SUPERVISE: (
+        (
+            TicketState.ACCEPTED,
+            TicketState.DISPATCHED,
+            TicketState.SIGNED,
+            TicketState.HANDLING,
+            TicketState.ANSWERED,
+        ),
+        None,
+    ),
+}
+
+
+def allowed_actions(ticket: Ticket) -> list[str]:
+    """Return the actions that may be taken on a ticket in its current state."""
+    return [action for action, (sources, _target) in TRANSITIONS.items() if ticket.state in sources]
+
+
+@transaction.atomic
+def do_ticket_action(
+    *,
+    ticket: Ticket,
+    action: str,
+    by,
+    note: str = "",
+    version: int | None = None,
+    assignee=None,
+    unit: str = "",
+    answer: str = "",
+    satisfaction: str = "",
+    new_deadline: dt.datetime | None = None,
+) -> Ticket:
+    """Move a ticket one step of its cycle; refuse a step that does not apply or a stale form."""
+    locked = Ticket.objects.select_for_update().select_related("concern").get(pk=ticket.pk)
+    if version is not None and locked.version != version:
+        raise ConcernError(_("Someone else changed this ticket meanwhile; please look again."))
+    if action not in TRANSITIONS:
+        raise ConcernError(_("Unknown action."))
+    sources, target = TRANSITIONS[action]
+    if locked.state not in sources:
+        raise ConcernError(
+            _("“%(action)s” is not possible while the ticket is “%(state)s”.")
+            % {"action": TicketAction(action).label, "state": locked.get_state_display()}
+        )
+    now = timezone.now()
+    note = (note or "").strip()[:2000]
+    from_state = locked.state
+    if action == TicketAction.DISPATCH:
+        if assignee is None and not unit.strip():
+            raise ConcernError(_("Choose a person or name a unit to dispatch to."))
+        locked.assignee, locked.unit = assignee, unit.strip()[:100]
+    elif action == TicketAction.RETURN:
+        if not note:
+            raise ConcernError(_("Say why the ticket is sent back."))
+        locked.returns += 1
+        locked.assignee = None
+    elif action == TicketAction.SIGN:
+        locked.signed_at = now
+    elif action == TicketAction.ANSWER:
+        answer = (answer or note).strip()
+        if not answer:
+            raise ConcernError(_("Write the answer given to the resident."))
+        locked.answer = answer[:5000]
+        locked.answered_at = now
+    elif action == TicketAction.FOLLOW_UP:
+        if satisfaction not in ("satisfied", "fairly", "unsatisfied"):
+            raise ConcernError(_("Record the resident's satisfaction."))
+        locked.satisfaction = satisfaction
+        locked.closed_at = now
+    elif action == TicketAction.EXTEND:
+        if new_deadline is None or new_deadline <= max(now, locked.deadline_at):
+            raise ConcernError(_("The new deadline must be later than the current one."))
+        if not note:
+            raise ConcernError(_("Say why the deadline is extended."))
+        locked.deadline_at = new_deadline
+        locked.extensions += 1
+    elif action == TicketAction.SUPERVISE:
+        locked.supervised = True
+    if target is not None:
+        locked.state = target
+    locked.version += 1
+    locked.save()
+    TicketEvent.objects.create(
+        ticket=locked,
+        action=action,
+        from_state=from_state,
+        to_state=locked.state,
+        note=note,
+        by=by,
+        at=now,
+    )
+    concern = locked.concern
+    if action == TicketAction.FOLLOW_UP:
+        _close_group(concern, now)
+    refresh_priority(concern)
+    if action == TicketAction.DISPATCH and locked.assignee is not None:
+        _notify_dispatch(locked)
+    return locked
+
+
+def _close_group(concern: Concern, now: dt.datetime) -> None:
+    Concern.objects.filter(pk=concern.pk).update(closed_at=now)
+    Concern.objects.filter(duplicate_of=concern, closed_at__isnull=True).update(closed_at=now)
+    concern.closed_at = now
+
+
+def _notify_dispatch(ticket: Ticket) -> None:
+    from django.urls import reverse
+
+    from qiangji.notifications.actions import do_notify
+
+    do_notify(
+        recipients=[ticket.assignee],
+        kind="ticket_dispatched",
+        title=_("Ticket dispatched to you: %(summary)s") % {"summary": ticket.concern.summary},
+        url=reverse("concerns:detail", args=[ticket.concern_id]),
+        group_key=f"ticket-{ticket.pk}",
+    )
+
+
+# --- topics -------------------------------------------------------------------------------
+def _assign_topic(concern: Concern) -> None:
+    """Put a new concern into the nearest topic of its community's fitted model, if any."""
+    store = TopicModelStore.objects.filter(territory_id=concern.community_id).first()
+    if store is None:
+        return
+    try:
+        model = TopicModel.from_bytes(bytes(store.blob))
+    except Exception:  # noqa: BLE001 — a stale or corrupt model must never block filing
+        return
+    number, _similarity = model.assign([f"{concern.title} {concern.text}"])[0]
+    if number is None:
+        return
+    topic = Topic.objects.filter(territory_id=concern.community_id, number=number).first()
+    if topic is not None:
+        concern.topic = topic
+        Concern.objects.filter(pk=concern.pk).update(topic=topic)
+        Topic.objects.filter(pk=topic.pk).update(size=F("size") + 1)
+
+
+@transaction.atomic
+def do_refresh_topics(*, territory) -> list[Topic]:
+    """Refit the hot topics of a territory's open concerns and store them with their model."""
+    concerns = list(
+        Concern.objects.in_territory(territory)
+        .open()
+        .roots()
+        .only("pk", "title", "text", "priority_score")
+    )
+    Concern.objects.in_territory(territory).filter(topic__territory=territory).update(topic=None)
+    Topic.objects.filter(territory=territory).delete()
+    if not concerns:
+        TopicModelStore.objects.filter(territory=territory).delete()
+        return []
+    model = TopicModel().fit([f"{c.title} {c.text}" for c in concerns])
+    topics = []
+    for topic in model.topics:
+        if not topic.members:
+            continue
+        members = [concerns[i] for i in topic.members]
+        row = Topic.objects.create(
+            territory=territory,
+            number=topic.number,
+            label=topic.label[:100],
+            terms=topic.terms,
+            size=len(members),
+            score=round(sum(c.priority_score for c in members), 2),
+        )
+        Concern.objects.filter(pk__in=[c.pk for c in members]).update(topic=row)
+        topics.append(row)
+    TopicModelStore.objects.update_or_create(
+        territory=territory,
+        defaults={
+            "blob": model.to_bytes(),
+            "fitted_at": timezone.now(),
+            "n_concerns": len(concerns),
+        },
+    )
+    return topics
+
+
+# --- privacy -----------------------------------------------------------------------------
+def do_erase_reporter(*, reporter: Reporter) -> int:
+    """Erase one resident's personal data; return how many concerns stay, anonymised."""
+    reporter.erase()
+    return reporter.concerns.count()
+
+
+def do_purge_personal_data(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Erase the personal data of reporters whose concerns all closed before the retention cut-off."""
+    cutoff = (now or timezone.now()) - older_than
+    stale = (
+        Reporter.objects.filter(erased_at__isnull=True, created_at__lt=cutoff)
+        .exclude(concerns__closed_at__isnull=True)
+        .exclude(concerns__closed_at__gte=cutoff)
+    )
+    count = 0
+    for reporter in stale.distinct():
+        reporter.erase()
+        count += 1
+    return count
+
+
+def clean_field(value: str, *, limit: int) -> str:
+    """Return a short text field trimmed and cut to its limit, or raise on invisible garbage."""
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise ValidationError(_("At most %(n)d characters.") % {"n": limit})
+    return value
+
+
+# --- bulk import --------------------------------------------------------------------------
+IMPORT_CHUNK = 500
+
+
+def do_run_import(*, batch) -> None:
+    """Store the batch's valid rows not yet stored; progress and rejects are saved as it goes.
+
+    Safe to run again after an interruption: rows already stored are found by their key.
+    """
+    from qiangji.concerns import importing
+    from qiangji.concerns.models import ImportBatch, ImportMapping, ImportState
+    from qiangji.territories.models import Territory
+
+    batch = ImportBatch.objects.select_related("community").get(pk=batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.RUNNING, error="")
+    try:
+        table = importing.read_table(batch.filename, bytes(batch.content))
+    except importing.ImportFileError as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.FAILED, error=str(exc))
+        return
+    ImportMapping.objects.update_or_create(source=batch.source, defaults={"mapping": batch.mapping})
+    community = batch.community
+    compounds = {c.name: c for c in Territory.objects.filter(parent=community, kind="compound")}
+    categories = {c.name: c for c in Category.objects.all()}
+    rows = list(importing.parse_rows(table, batch.mapping))
+    rejects = [{"line": r.line, "error": r.error, "raw": r.raw} for r in rows if r.error]
+    good = [r for r in rows if not r.error]
+    existing = set(
+        Concern.objects.filter(community=community, source=batch.source).values_list(
+            "external_id", flat=True
+        )
+    )
+    created = duplicates = processed = 0
+    seen: set[str] = set()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        total_rows=len(rows), rejects=rejects, processed_rows=len(rejects)
+    )
+    processed = len(rejects)
+    for start in range(0, len(good), IMPORT_CHUNK):
+        chunk = good[start : start + IMPORT_CHUNK]
+        with transaction.atomic():
+            for row in chunk:
+                values = row.values
+                key = values["key"]
+                if key in existing or key in seen:
+                    duplicates += 1
+                    continue
+                seen.add(key)
+                category = categories.get(normalise(values.get("category", "")))
+                try:
+                    do_file_concern(
+                        community=community,
+                        title=values.get("title", ""),
+                        text=values.get("text", ""),
+                        channel=Channel.IMPORT,
+                        compound=compounds.get(normalise(values.get("compound", ""))),
+                        reported_at=values.get("reported_at") or None,
+                        likes=values.get("likes") or 0,
+                        source=batch.source,
+                        external_id=key,
+                        category=category,
+                        person=f"import:{batch.source}:{key}",
+                        by=batch.uploaded_by,
+                        assign_topic=False,
+                    )
+                    created += 1
+                except ConcernError as exc:
+                    rejects.append({"line": row.line, "error": str(exc), "raw": row.raw})
+        processed += len(chunk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            processed_rows=processed,
+            created_rows=created,
+            duplicate_rows=duplicates,
+            rejects=rejects,
+        )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportState.DONE,
+        processed_rows=len(rows),
+        created_rows=created,
+        duplicate_rows=duplicates,
+        rejects=rejects,
+        finished_at=timezone.now(),
+    )

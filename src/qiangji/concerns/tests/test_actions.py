@@ -1,0 +1,241 @@
+"""Tests of filing concerns, me-too, duplicates, the ticket cycle, topics and privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from qiangji.concerns import actions
+from qiangji.concerns.actions import ConcernError, do_file_concern, do_me_too, do_ticket_action
+from qiangji.concerns.models import (
+    Category,
+    Channel,
+    Concern,
+    DeadlineRule,
+    Reporter,
+    TicketAction,
+    TicketKind,
+    TicketState,
+    Topic,
+)
+from qiangji.concerns.tests.synthetic import labelled_set
+
+
+@pytest.fixture
+def community(demo_world):
+    return demo_world.shiliuyuan
+
+
+def test_a_filed_concern_is_routed_prioritised_and_gets_a_ticket(community):
+    concern = do_file_concern(
+        community=community, text="3栋电梯困人，老人被关在里面半小时", person="dev-1"
+    )
+    assert concern.category.name == "电梯"
+    assert 0 < concern.category_confidence <= 0.6
+    assert concern.ticket.state == TicketState.ACCEPTED
+    assert concern.ticket.kind == TicketKind.EMERGENCY
+    assert concern.ticket.deadline_at - concern.reported_at == dt.timedelta(hours=2)
+    assert concern.priority_score > 0 and "safety" in concern.urgency_factors
+    assert concern.ticket.events.get().action == TicketAction.ACCEPT
+
+
+def test_deadlines_follow_the_configured_rule(community):
+    DeadlineRule.objects.create(kind=TicketKind.UTILITIES, hours=12)
+    concern = do_file_concern(community=community, text="小区停水两天了", person="dev-1")
+    assert concern.ticket.kind == TicketKind.UTILITIES
+    assert concern.ticket.deadline_at - concern.reported_at == dt.timedelta(hours=12)
+
+
+def test_text_without_words_or_too_long_is_refused(community):
+    for text in ("", "   ", "😡😡😡", "电" * 5001):
+        with pytest.raises(ConcernError):
+            do_file_concern(community=community, text=text)
+    assert not Concern.objects.exists()
+
+
+def test_personal_data_needs_consent_and_is_kept_apart(community):
+    with pytest.raises(ConcernError, match="consent"):
+        do_file_concern(community=community, text="路灯不亮", reporter_phone="13812341234")
+    concern = do_file_concern(
+        community=community,
+        text="路灯不亮",
+        reporter_name="张三",
+        reporter_phone="13812341234",
+        consent=True,
+    )
+    assert concern.reporter.phone == "13812341234"
+    assert concern.reporter.masked_phone == "138****1234"
+    assert "13812341234" not in concern.text and concern.reporter_key
+
+
+def test_a_compound_of_another_community_is_refused(demo_world, community):
+    other = demo_world.keershan.children.filter(kind="compound").first()
+    with pytest.raises(ConcernError):
+        do_file_concern(community=community, text="路灯不亮", compound=other)
+
+
+def test_near_duplicates_group_and_count_distinct_residents(community):
+    first = do_file_concern(
+        community=community, text="石榴园示例一区3栋电梯又坏了，老人下不了楼", person="a"
+    )
+    second = do_file_concern(
+        community=community, text="石榴園示例一區3棟電梯又壞了，老人下不了樓！", person="b"
+    )
+    third = do_file_concern(
+        community=community, text="石榴园示例一区3栋电梯又坏了，老人下不了楼啊", person="a"
+    )
+    other = do_file_concern(community=community, text="广场舞声音太大，晚上睡不着", person="c")
+    first.refresh_from_db()
+    assert second.duplicate_of == first and third.duplicate_of == first
+    assert other.duplicate_of is None
+    assert first.residents == 2  # "a" reported twice
+    assert first.priority_score > other.priority_score
+
+
+def test_me_too_counts_once_per_person_and_raises_priority(community):
+    concern = do_file_concern(community=community, text="小区门口路灯不亮", person="a")
+    before = concern.priority_score
+    assert do_me_too(concern=concern, person="b") is True
+    assert do_me_too(concern=concern, person="b") is False
+    concern.refresh_from_db()
+    assert concern.me_too_count == 1
+    assert concern.priority_score > before
+
+
+def _walk(ticket, user, steps):
+    for action, extra in steps:
+        ticket = do_ticket_action(ticket=ticket, action=action, by=user, **extra)
+    return ticket
+
+
+def test_a_ticket_goes_through_the_whole_cycle(community, shiliuyuan_secretary, grid_worker):
+    concern = do_file_concern(community=community, text="楼道灯坏了", person="a")
+    ticket = _walk(
+        concern.ticket,
+        shiliuyuan_secretary,
+        [
+            (TicketAction.DISPATCH, {"assignee": grid_worker}),
+            (TicketAction.SIGN, {}),
+            (TicketAction.START, {}),
+            (TicketAction.ANSWER, {"answer": "已更换灯泡"}),
+            (TicketAction.FOLLOW_UP, {"satisfaction": "satisfied"}),
+        ],
+    )
+    assert ticket.state == TicketState.CLOSED and ticket.satisfaction == "satisfied"
+    assert [e.action for e in ticket.events.all()] == [
+        "accept",
+        "dispatch",
+        "sign",
+        "start",
+        "answer",
+        "follow_up",
+    ]
+    concern.refresh_from_db()
+    assert concern.closed_at is not None
+    assert grid_worker.notices.filter(kind="ticket_dispatched").exists()
+
+
+def test_return_extend_and_supervise(community, shiliuyuan_secretary, grid_worker):
+    ticket = do_file_concern(community=community, text="楼道灯坏了", person="a").ticket
+    ticket = do_ticket_action(
+        ticket=ticket, action="dispatch", by=shiliuyuan_secretary, unit="物业公司"
+    )
+    with pytest.raises(ConcernError):
+        do_ticket_action(ticket=ticket, action="return", by=grid_worker)
+    ticket = do_ticket_action(ticket=ticket, action="return", by=grid_worker, note="不属于本单位")
+    assert ticket.state == TicketState.ACCEPTED and ticket.returns == 1
+    later = ticket.deadline_at + dt.timedelta(days=3)
+    ticket = do_ticket_action(
+        ticket=ticket, action="extend", by=shiliuyuan_secretary, note="需采购", new_deadline=later
+    )
+    assert ticket.deadline_at == later and ticket.extensions == 1
+    before = ticket.concern.priority_score
+    ticket = do_ticket_action(ticket=ticket, action="supervise", by=shiliuyuan_secretary)
+    ticket.concern.refresh_from_db()
+    assert ticket.supervised and ticket.concern.priority_score > before
+
+
+def test_impossible_steps_and_stale_forms_are_refused(community, shiliuyuan_secretary):
+    ticket = do_file_concern(community=community, text="楼道灯坏了", person="a").ticket
+    with pytest.raises(ConcernError, match="not possible"):
+        do_ticket_action(ticket=ticket, action="answer", by=shiliuyuan_secretary, answer="x")
+    with pytest.raises(ConcernError, match="changed"):
+        do_ticket_action(
+            ticket=ticket, action="dispatch", by=shiliuyuan_secretary, unit="物业", version=99
+        )
+    with pytest.raises(ConcernError):
+        do_ticket_action(ticket=ticket, action="bogus", by=shiliuyuan_secretary)
+
+
+def test_overdue_tickets_are_flagged(community):
+    concern = do_file_concern(
+        community=community, text="楼道灯坏了", reported_at=timezone.now() - dt.timedelta(days=10)
+    )
+    assert concern.ticket.is_overdue
+    assert concern.ticket in type(concern.ticket).objects.overdue()
+
+
+def test_staff_corrections_retrain_the_routing_model(
+    community, shiliuyuan_secretary, django_capture_on_commit_callbacks
+):
+    texts, labels = labelled_set(5, seed=9)
+    cats = {c.name: c for c in Category.objects.all()}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for text, label in zip(texts, labels, strict=True):
+            concern = do_file_concern(community=community, text=text, assign_topic=False)
+            actions.do_recategorise(concern=concern, category=cats[label], by=shiliuyuan_secretary)
+    assert len(callbacks) == 1  # one retraining after the 20th correction
+    assert actions.active_routing_model() is not None
+    concern = do_file_concern(community=community, text="K23幸福家园5栋电梯困人，电梯异响很吓人")
+    assert concern.category.name == "电梯"
+    assert concern.category_confidence > 0.3
+
+
+def test_topics_are_fitted_and_new_concerns_join_them(community):
+    texts, _labels = labelled_set(8, seed=10)
+    for i, text in enumerate(texts):
+        do_file_concern(community=community, text=text, person=f"p{i}")
+    topics = actions.do_refresh_topics(territory=community)
+    assert topics and sum(t.size for t in topics) == Concern.objects.roots().count()
+    concern = do_file_concern(
+        community=community, text="K23幸福家园1栋电梯困人，电梯异响很吓人", person="new"
+    )
+    assert concern.topic is not None and concern.topic.label
+
+
+def test_erasing_a_reporter_keeps_the_anonymous_concern(community):
+    concern = do_file_concern(
+        community=community,
+        text="路灯不亮",
+        reporter_name="李四",
+        reporter_phone="13900001111",
+        consent=True,
+    )
+    assert actions.do_erase_reporter(reporter=concern.reporter) == 1
+    reporter = Reporter.objects.get()
+    assert reporter.phone == "" and reporter.name == "" and reporter.erased_at
+    assert Concern.objects.get().text == "路灯不亮"
+
+
+def test_purge_erases_only_reporters_past_retention_with_closed_concerns(
+    community, shiliuyuan_secretary
+):
+    old = do_file_concern(
+        community=community, text="路灯不亮", reporter_phone="13900001111", consent=True
+    )
+    still_open = do_file_concern(
+        community=community, text="垃圾没人清运", reporter_phone="13900002222", consent=True
+    )
+    Reporter.objects.update(created_at=timezone.now() - dt.timedelta(days=400))
+    Concern.objects.filter(pk=old.pk).update(closed_at=timezone.now() - dt.timedelta(days=300))
+    assert actions.do_purge_personal_data(older_than=dt.timedelta(days=180)) == 1
+    assert Reporter.objects.get(pk=old.reporter_id).phone == ""
+    assert Reporter.objects.get(pk=still_open.reporter_id).phone == "13900002222"
+
+
+def test_channel_is_recorded(community):
+    concern = do_file_concern(community=community, text="楼道灯坏了", channel=Channel.PATROL)
+    assert concern.get_channel_display()
+    assert not Topic.objects.exists()

@@ -1,0 +1,776 @@
+"""Pages of the concerns app: the public phone form, lists, top-10, tickets, import, topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from qiangji.accounts.models import Role, RoleGrant, User
+from qiangji.accounts.permissions import Access, access_for, require
+from qiangji.concerns import actions, importing
+from qiangji.concerns.forms import (
+    ImportUploadForm,
+    PublicConcernForm,
+    RecategoriseForm,
+    StaffConcernForm,
+    TicketActionForm,
+)
+from qiangji.concerns.models import (
+    Category,
+    Channel,
+    Concern,
+    ImportBatch,
+    ImportMapping,
+    ImportState,
+    Ticket,
+    TicketAction,
+    TicketState,
+    Topic,
+)
+from qiangji.lib.qr import qr_svg
+from qiangji.territories.models import Kind, Territory
+
+DEVICE_COOKIE = "qj_device"
+RATE_LIMIT = getattr(settings, "CONCERNS_FORM_RATE_LIMIT", 5)
+RATE_WINDOW_SECONDS = 600
+RETENTION_DAYS = getattr(settings, "CONCERNS_RETENTION_DAYS", 180)
+PAGE_SIZE = 50
+
+
+# --- permission helpers -----------------------------------------------------------------------
+def _public_community(pk: int) -> Territory:
+    return get_object_or_404(Territory, pk=pk, kind=Kind.COMMUNITY)
+
+
+def _can_enter(access: Access, community: Territory) -> bool:
+    """Staff entry: the community's workers, and its grid workers recording a patrol."""
+    return access.can_work_in_community(community) or community.pk in access.grid_community_ids
+
+
+def _get_concern_for_user(request: HttpRequest, pk: int) -> tuple[Concern, bool]:
+    """Return a concern the person may read and whether they may work on it (else 404)."""
+    concern = get_object_or_404(
+        Concern.objects.select_related(
+            "community", "compound", "grid", "category", "reporter", "ticket__assignee", "topic"
+        ),
+        pk=pk,
+    )
+    access = access_for(request.user)
+    if not access.can_view_territory(concern.community):
+        raise Http404
+    return concern, access.can_work_in_community(concern.community)
+
+
+def _scope(request: HttpRequest, access: Access) -> Territory:
+    """Return the territory a list is about: ?territory= if readable, else the person's home."""
+    raw = request.GET.get("territory", "")
+    if raw.isdigit():
+        territory = Territory.objects.filter(pk=int(raw)).first()
+        if territory is None or not access.can_view_territory(territory):
+            raise Http404
+        return territory
+    roots = access.root_territories()
+    if not roots:
+        communities = list(access.visible_territories().filter(kind=Kind.COMMUNITY)[:1])
+        require(bool(communities))
+        return communities[0]
+    root = roots[0]
+    if root.kind == Kind.GRID:
+        return root.parent
+    if root.kind == Kind.COMPOUND:
+        return root.parent
+    return root
+
+
+def _person(request: HttpRequest) -> str:
+    """Return the anonymous resident's device id (a cookie), else a hash of their address."""
+    device = request.COOKIES.get(DEVICE_COOKIE, "")
+    if device and len(device) <= 64:
+        return f"device:{device}"
+    return "ip:" + hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:24]
+
+
+def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(18),
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def _rate_key(request: HttpRequest, community: Territory) -> str:
+    address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:24]
+    return f"concerns:rate:{community.pk}:{address}"
+
+
+def _rate_limited(request: HttpRequest, community: Territory) -> bool:
+    """Return True when this address already stored too many concerns or me-toos lately."""
+    return (cache.get(_rate_key(request, community)) or 0) >= RATE_LIMIT
+
+
+def _count_submission(request: HttpRequest, community: Territory) -> None:
+    key = _rate_key(request, community)
+    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, RATE_WINDOW_SECONDS)
+
+
+# --- the public phone form --------------------------------------------------------------------
+def _similar(community: Territory, text: str):
+    return (
+        actions.similar_open_concerns(community, text, limit=5)
+        if text and len(text.strip()) >= 4
+        else []
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def public_form(request: HttpRequest, community_pk: int) -> HttpResponse:
+    community = _public_community(community_pk)
+    form = PublicConcernForm(request.POST or None, request.FILES or None, community=community)
+    similar = []
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("website"):
+            # A bot filled the honeypot: answer as if all went well, store nothing.
+            return redirect("concerns:public_thanks", community_pk=community.pk)
+        if _rate_limited(request, community):
+            return render(
+                request, "concerns/public_limited.html", {"community": community}, status=429
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            similar = [] if data.get("confirm_new") else _similar(community, data["text"])
+            if not similar:
+                photo = None
+                if data.get("photo"):
+                    checked = data["photo"]
+                    photo = ContentFile(checked.data, name=f"concern.{checked.extension}")
+                try:
+                    concern = actions.do_file_concern(
+                        community=community,
+                        text=data["text"],
+                        compound=data.get("compound"),
+                        channel=Channel.FORM,
+                        reporter_name=data.get("name", ""),
+                        reporter_phone=data.get("phone", ""),
+                        consent=bool(data.get("consent")),
+                        person=_person(request),
+                        photo=photo,
+                    )
+                except actions.ConcernError as error:
+                    form.add_error("text", str(error))
+                    status = 400
+                else:
+                    _count_submission(request, community)
+                    request.session["concerns_last_filed"] = concern.pk
+                    return redirect("concerns:public_thanks", community_pk=community.pk)
+            else:
+                form.data = form.data.copy()
+                form.data["confirm_new"] = "on"
+        else:
+            status = 400
+    response = render(
+        request,
+        "concerns/public_form.html",
+        {
+            "community": community,
+            "form": form,
+            "similar": similar,
+            "retention_days": RETENTION_DAYS,
+        },
+        status=status,
+    )
+    return _with_device_cookie(request, response)
+
+
+@require_GET
+def public_similar(request: HttpRequest, community_pk: int) -> HttpResponse:
+    """The similar open concerns for what the resident has typed so far (an htmx fragment)."""
+    community = _public_community(community_pk)
+    text = request.GET.get("text", "")[:2000]
+    return render(
+        request,
+        "concerns/public_form.html#similar",
+        {"community": community, "similar": _similar(community, text), "live": True},
+    )
+
+
+@require_POST
+def public_metoo(request: HttpRequest, community_pk: int, pk: int) -> HttpResponse:
+    community = _public_community(community_pk)
+    concern = get_object_or_404(Concern.objects.open(), pk=pk, community=community)
+    if _rate_limited(request, community):
+        return render(request, "concerns/public_limited.html", {"community": community}, status=429)
+    added = actions.do_me_too(concern=concern, person=_person(request))
+    _count_submission(request, community)
+    request.session["concerns_metoo"] = {"pk": concern.pk, "added": added}
+    return _with_device_cookie(
+        request, redirect("concerns:public_thanks", community_pk=community.pk)
+    )
+
+
+@require_GET
+def public_thanks(request: HttpRequest, community_pk: int) -> HttpResponse:
+    community = _public_community(community_pk)
+    metoo = request.session.pop("concerns_metoo", None)
+    filed = request.session.pop("concerns_last_filed", None)
+    return render(
+        request,
+        "concerns/public_thanks.html",
+        {"community": community, "metoo": metoo, "filed": filed},
+    )
+
+
+@login_required
+@require_GET
+def poster(request: HttpRequest, community_pk: int) -> HttpResponse:
+    """A printable A4 poster with the QR code of the community's form."""
+    community = _public_community(community_pk)
+    require(access_for(request.user).can_work_in_community(community))
+    url = request.build_absolute_uri(reverse("concerns:public_form", args=[community.pk]))
+    return render(
+        request,
+        "concerns/poster.html",
+        {"community": community, "url": url, "qr": qr_svg(url, title=community.name)},
+    )
+
+
+# --- staff lists ------------------------------------------------------------------------------
+def _visible_concerns(access: Access, territory: Territory):
+    return Concern.objects.in_territory(territory).select_related(
+        "community", "compound", "category", "ticket"
+    )
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    territory = _scope(request, access)
+    concerns = _visible_concerns(access, territory)
+    state = request.GET.get("state", "open")
+    if state == "open":
+        concerns = concerns.open()
+    elif state == "closed":
+        concerns = concerns.filter(closed_at__isnull=False)
+    elif state == "overdue":
+        concerns = concerns.filter(
+            ticket__deadline_at__lt=timezone.now(),
+        ).exclude(ticket__state__in=[TicketState.ANSWERED, TicketState.CLOSED])
+    category = request.GET.get("category", "")
+    if category.isdigit():
+        concerns = concerns.filter(category_id=int(category))
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        concerns = concerns.search(query)
+    order = request.GET.get("order", "priority")
+    concerns = (
+        concerns.order_by("-priority_score", "-pk")
+        if order == "priority"
+        else concerns.order_by("-reported_at", "-pk")
+    )
+    page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "territory": territory,
+        "page": page,
+        "query": query,
+        "state": state,
+        "category": category,
+        "order": order,
+        "categories": Category.objects.filter(active=True),
+        "communities": access.visible_territories()
+        .filter(kind=Kind.COMMUNITY)
+        .order_by("order", "name"),
+        "can_enter": territory.kind == Kind.COMMUNITY and _can_enter(access, territory),
+        "can_work": territory.kind == Kind.COMMUNITY and access.can_work_in_community(territory),
+        "now": timezone.now(),
+    }
+    template = "concerns/index.html#results" if request.htmx else "concerns/index.html"
+    return render(request, template, context)
+
+
+def top_lists(territory: Territory) -> tuple[list[Concern], list[Concern]]:
+    """Return the territory's 最关切 (most cared about) and 最紧迫 (most urgent) open concerns."""
+    base = (
+        Concern.objects.in_territory(territory)
+        .open()
+        .roots()
+        .select_related("community", "compound", "category", "ticket")
+    )
+    cared = list(base.order_by("-care_score", "-priority_score", "-pk")[:10])
+    urgent = list(base.order_by("-urgency_score", "-priority_score", "-pk")[:10])
+    return cared, urgent
+
+
+@login_required
+@require_GET
+def top(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    territory = _scope(request, access)
+    cared, urgent = top_lists(territory)
+    for concern in [*cared, *urgent]:
+        concern.explanation = actions.priority_of(concern).explain()
+    return render(
+        request,
+        "concerns/top.html",
+        {
+            "territory": territory,
+            "cared": cared,
+            "urgent": urgent,
+            "communities": access.visible_territories()
+            .filter(kind=Kind.COMMUNITY)
+            .order_by("order", "name"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    raw = request.GET.get("community", "") or request.POST.get("community", "")
+    community = (
+        get_object_or_404(Territory, pk=int(raw), kind=Kind.COMMUNITY)
+        if raw.isdigit()
+        else _scope(request, access)
+    )
+    if community.kind != Kind.COMMUNITY:
+        raise Http404
+    require(_can_enter(access, community))
+    form = StaffConcernForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            concern = actions.do_file_concern(
+                community=community,
+                text=data["text"],
+                channel=data["channel"],
+                compound=data.get("compound"),
+                grid=data.get("grid"),
+                category=data.get("category"),
+                reporter_name=data.get("name", ""),
+                reporter_phone=data.get("phone", ""),
+                consent=bool(data.get("consent")),
+                person=data.get("phone", ""),
+                by=request.user,
+            )
+        except actions.ConcernError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The concern was recorded."))
+            return redirect("concerns:detail", pk=concern.pk)
+    return render(
+        request,
+        "concerns/new.html",
+        {"community": community, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- one concern and its ticket -----------------------------------------------------------
+def _people_for(community: Territory):
+    path_prefixes = [community.path]
+    ids = RoleGrant.objects.filter(
+        Q(territory__path__startswith=community.path)
+        | Q(territory_id__in=[int(p) for p in community.path.strip("/").split("/")]),
+        role__in=[
+            Role.COMMUNITY_SECRETARY,
+            Role.COMMUNITY_STAFF,
+            Role.GRID_WORKER,
+            Role.SUBDISTRICT_ADMIN,
+        ],
+    ).values_list("user_id", flat=True)
+    del path_prefixes
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    concern, can_work = _get_concern_for_user(request, pk)
+    ticket = concern.ticket
+    context = {
+        "concern": concern,
+        "ticket": ticket,
+        "can_work": can_work,
+        "explanation": actions.priority_of(concern).explain(),
+        "events": ticket.events.select_related("by"),
+        "duplicates": concern.duplicates.order_by("reported_at")[:50],
+        "allowed": actions.allowed_actions(ticket) if can_work else [],
+        "form": TicketActionForm(people=_people_for(concern.community)) if can_work else None,
+        "recategorise": RecategoriseForm(initial={"category": concern.category_id})
+        if can_work
+        else None,
+        "actions_labels": dict(TicketAction.choices),
+        "states": TicketState.choices,
+    }
+    template = "concerns/detail.html#ticket" if request.htmx else "concerns/detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def ticket_action(request: HttpRequest, pk: int) -> HttpResponse:
+    concern, can_work = _get_concern_for_user(request, pk)
+    require(can_work)
+    form = TicketActionForm(request.POST, people=_people_for(concern.community))
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The form was incomplete: %(errors)s")
+            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
+        )
+        return redirect("concerns:detail", pk=concern.pk)
+    data = form.cleaned_data
+    new_deadline = data.get("new_deadline")
+    if new_deadline is not None and timezone.is_naive(new_deadline):
+        new_deadline = timezone.make_aware(new_deadline)
+    try:
+        actions.do_ticket_action(
+            ticket=concern.ticket,
+            action=data["action"],
+            by=request.user,
+            version=data["version"],
+            note=data.get("note", ""),
+            assignee=data.get("assignee"),
+            unit=data.get("unit", ""),
+            answer=data.get("answer", ""),
+            satisfaction=data.get("satisfaction", ""),
+            new_deadline=new_deadline,
+        )
+    except actions.ConcernError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Ticket updated."))
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("concerns:detail", args=[concern.pk])
+        return response
+    return redirect("concerns:detail", pk=concern.pk)
+
+
+@login_required
+@require_POST
+def recategorise(request: HttpRequest, pk: int) -> HttpResponse:
+    concern, can_work = _get_concern_for_user(request, pk)
+    require(can_work)
+    form = RecategoriseForm(request.POST)
+    if form.is_valid():
+        actions.do_recategorise(
+            concern=concern, category=form.cleaned_data["category"], by=request.user
+        )
+        messages.success(request, _("Category corrected; the routing model learns from it."))
+    else:
+        messages.error(request, _("Choose a category."))
+    return redirect("concerns:detail", pk=concern.pk)
+
+
+@login_required
+@require_POST
+def erase_reporter(request: HttpRequest, pk: int) -> HttpResponse:
+    concern, can_work = _get_concern_for_user(request, pk)
+    require(can_work)
+    if concern.reporter is not None:
+        actions.do_erase_reporter(reporter=concern.reporter)
+        messages.success(
+            request, _("The resident's personal data was erased; the concern stays, anonymous.")
+        )
+    return redirect("concerns:detail", pk=concern.pk)
+
+
+@login_required
+@require_GET
+def export_reporter(request: HttpRequest, pk: int) -> HttpResponse:
+    """One resident's data and concerns as JSON (a PIPL access request)."""
+    concern, can_work = _get_concern_for_user(request, pk)
+    require(can_work)
+    reporter = concern.reporter
+    if reporter is None:
+        raise Http404
+    import json
+
+    payload = {
+        "name": reporter.name,
+        "phone": reporter.phone,
+        "consent_at": reporter.consent_at.isoformat() if reporter.consent_at else None,
+        "concerns": [
+            {
+                "id": c.pk,
+                "community": c.community.name,
+                "text": c.text,
+                "reported_at": c.reported_at.isoformat(),
+            }
+            for c in reporter.concerns.select_related("community")
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="reporter-{reporter.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- topics and statistics ----------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def topics(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    territory = _scope(request, access)
+    if request.method == "POST":
+        require(
+            access.can_work_in_community(territory)
+            if territory.kind == Kind.COMMUNITY
+            else access.can_manage_people(territory)
+        )
+        from qiangji.concerns.tasks import refresh_topics
+
+        refresh_topics.enqueue(territory.pk)
+        messages.success(request, _("Hot topics are being recomputed."))
+        return redirect(f"{reverse('concerns:topics')}?territory={territory.pk}")
+    rows = list(Topic.objects.filter(territory=territory).order_by("-score")[:30])
+    weeks = _topic_trends(rows)
+    for row in rows:
+        row.trend = weeks.get(row.pk, [])
+        row.compounds = []
+    compounds = defaultdict(lambda: defaultdict(int))
+    for topic_id, name in Concern.objects.filter(
+        topic__in=rows, compound__isnull=False
+    ).values_list("topic_id", "compound__name"):
+        compounds[topic_id][name] += 1
+    for row in rows:
+        row.compounds = sorted(compounds[row.pk].items(), key=lambda kv: -kv[1])[:5]
+    samples = defaultdict(list)
+    for c in (
+        Concern.objects.filter(topic__in=rows)
+        .order_by("-priority_score")
+        .only("pk", "title", "text", "topic_id")[:300]
+    ):
+        if len(samples[c.topic_id]) < 3:
+            samples[c.topic_id].append(c)
+    for row in rows:
+        row.samples = samples[row.pk]
+    return render(request, "concerns/topics.html", {"territory": territory, "topics": rows})
+
+
+def _topic_trends(rows: list[Topic]) -> dict[int, list[int]]:
+    """Return, per topic, its concerns counted in each of the last 8 weeks (oldest first)."""
+    now = timezone.now()
+    start = now - dt.timedelta(weeks=8)
+    out: dict[int, list[int]] = {row.pk: [0] * 8 for row in rows}
+    for topic_id, reported_at in Concern.objects.filter(
+        topic__in=rows, reported_at__gte=start
+    ).values_list("topic_id", "reported_at"):
+        week = min(int((reported_at - start).days // 7), 7)
+        out[topic_id][week] += 1
+    return out
+
+
+def ticket_statistics(territory: Territory) -> list[dict]:
+    """Return per community and grid: tickets, 响应率, 解决率, 满意率, average hours to answer."""
+    groups: dict[tuple[str, str], dict] = {}
+    rows = Ticket.objects.filter(concern__community__path__startswith=territory.path).values_list(
+        "concern__community__name",
+        "concern__grid__name",
+        "state",
+        "satisfaction",
+        "created_at",
+        "answered_at",
+    )
+    for community, grid, state, satisfaction, created_at, answered_at in rows:
+        for key in ((community, ""), (community, grid)) if grid else ((community, ""),):
+            g = groups.setdefault(
+                key,
+                {
+                    "community": key[0],
+                    "grid": key[1],
+                    "total": 0,
+                    "responded": 0,
+                    "solved": 0,
+                    "visited": 0,
+                    "satisfied": 0,
+                    "hours": [],
+                },
+            )
+            g["total"] += 1
+            if state not in (TicketState.ACCEPTED, TicketState.DISPATCHED):
+                g["responded"] += 1
+            if state in (TicketState.ANSWERED, TicketState.CLOSED):
+                g["solved"] += 1
+            if state == TicketState.CLOSED:
+                g["visited"] += 1
+                g["satisfied"] += satisfaction in ("satisfied", "fairly")
+            if answered_at:
+                g["hours"].append((answered_at - created_at).total_seconds() / 3600)
+
+    def rate(n: int, d: int) -> float | None:
+        return round(100 * n / d, 1) if d else None
+
+    out = []
+    for key in sorted(groups):
+        g = groups[key]
+        out.append(
+            {
+                "community": g["community"],
+                "grid": g["grid"],
+                "total": g["total"],
+                "response_rate": rate(g["responded"], g["total"]),
+                "solve_rate": rate(g["solved"], g["total"]),
+                "satisfaction_rate": rate(g["satisfied"], g["visited"]),
+                "average_hours": round(sum(g["hours"]) / len(g["hours"]), 1)
+                if g["hours"]
+                else None,
+            }
+        )
+    return out
+
+
+@login_required
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    territory = _scope(request, access)
+    return render(
+        request,
+        "concerns/stats.html",
+        {"territory": territory, "rows": ticket_statistics(territory)},
+    )
+
+
+# --- bulk import ----------------------------------------------------------------------------
+def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch.objects.select_related("community"), pk=pk)
+    if not access_for(request.user).can_work_in_community(batch.community):
+        raise Http404
+    return batch
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    community = _scope(request, access)
+    require(community.kind == Kind.COMMUNITY and access.can_work_in_community(community))
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(importing.MAX_BYTES + 1)
+        try:
+            table = importing.read_table(upload.name, content)
+        except importing.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            source = form.cleaned_data["source"]
+            remembered = (
+                ImportMapping.objects.filter(source=source)
+                .values_list("mapping", flat=True)
+                .first()
+            )
+            batch = ImportBatch.objects.create(
+                community=community,
+                source=source,
+                filename=upload.name[:200],
+                content=content,
+                encoding=table.encoding,
+                mapping=importing.guess_mapping(table.headers, remembered),
+                total_rows=len(table.rows),
+                uploaded_by=request.user,
+            )
+            return redirect("concerns:import_detail", pk=batch.pk)
+    batches = ImportBatch.objects.filter(community=community).defer("content")[:10]
+    return render(
+        request,
+        "concerns/import.html",
+        {"community": community, "form": form, "batches": batches},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    preview: list = []
+    headers: list[str] = []
+    existing_keys: set[str] = set()
+    if batch.state == ImportState.PREVIEW:
+        table = importing.read_table(batch.filename, bytes(batch.content))
+        headers = table.headers
+        if request.method == "POST":
+            mapping = {f: request.POST.get(f"map_{f}", "") for f in importing.FIELDS}
+            mapping = {k: v for k, v in mapping.items() if v in headers}
+            batch.mapping = mapping
+            batch.save(update_fields=["mapping"])
+            if request.POST.get("confirm") and not importing.missing_fields(mapping):
+                from qiangji.concerns.tasks import run_import
+
+                ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.QUEUED)
+                run_import.enqueue(batch.pk)
+                return redirect("concerns:import_detail", pk=batch.pk)
+        rows = list(importing.parse_rows(table, batch.mapping))
+        existing_keys = set(
+            Concern.objects.filter(community=batch.community, source=batch.source).values_list(
+                "external_id", flat=True
+            )
+        )
+        preview = rows[:20]
+        counts = {
+            "rows": len(rows),
+            "errors": sum(1 for r in rows if r.error),
+            "seen": sum(1 for r in rows if not r.error and r.values.get("key") in existing_keys),
+        }
+    else:
+        counts = {}
+    context = {
+        "batch": batch,
+        "headers": headers,
+        "fields": importing.FIELDS,
+        "preview": preview,
+        "counts": counts,
+        "existing_keys": existing_keys,
+        "missing": importing.missing_fields(batch.mapping),
+    }
+    if request.htmx and batch.state != ImportState.PREVIEW:
+        return render(request, "concerns/import_detail.html#progress", context)
+    return render(request, "concerns/import_detail.html", context)
+
+
+@login_required
+@require_GET
+def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    table_headers: list[str] = []
+    try:
+        table_headers = importing.read_table(batch.filename, bytes(batch.content)).headers
+    except importing.ImportFileError:
+        pass
+    response = HttpResponse(
+        importing.rejects_csv(table_headers, batch.rejects), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="rejects-{batch.pk}.csv"'
+    return response
