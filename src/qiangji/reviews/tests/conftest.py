@@ -33,7 +33,7 @@ def make_mentor(world, username: str) -> User:
 
 def make_plan_with_version(world, community, by) -> tuple[Plan, PlanVersion]:
     plan = do_start_plan(programme=world.programme, community=community, by=by)
-    plan.brand_name = "幸福石榴园，服务520"
+    plan.brand_name = "幸福石榴园，服务520" if community.name == "石榴园社区" else "K23幸福家园"
     plan.goals = "打造“零距离”服务品牌，五个站点、两条主线。"
     plan.save()
     line = do_add_node(plan=plan, kind="line", parent=None, title="零距离服务主线", by=by)
