@@ -220,7 +220,13 @@ class PhotoForm(forms.Form):
 
 
 class AddAttendeeForm(forms.Form):
-    person = forms.CharField(label=_("Username or mobile"), max_length=150)
+    person = forms.CharField(
+        label=_("Username or mobile"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Username or mobile"), "aria-label": _("Username or mobile")}
+        ),
+    )
 
 
 class StallStartForm(forms.Form):

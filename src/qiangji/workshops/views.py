@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -466,15 +466,28 @@ def group_mentor(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- brainstorm boards ---------------------------------------------------------------------
 def _concerns_of(community: Territory | None) -> list[str]:
-    """Return the community's top concerns when the concerns app offers them, else []."""
+    """Return the community's five most pressing open concerns, if the concerns app is there.
+
+    Read through the concerns QuerySet interface (in_territory/open/roots, priority_score);
+    phone numbers are masked because the card text is read by the whole table.
+    """
     if community is None:
         return []
     try:
-        from qiangji.concerns import interface  # type: ignore[attr-defined]
+        from qiangji.concerns.models import Concern
+    except ImportError:
+        return []
+    from qiangji.lib.privacy import mask_phones_in_text
 
-        top = interface.top_concerns(community=community, limit=5)
-        return [str(item)[:200] for item in top]
-    except Exception:  # noqa: BLE001 - the concerns app is optional for boards
+    try:
+        top = (
+            Concern.objects.in_territory(community)
+            .open()
+            .roots()
+            .order_by("-priority_score", "-pk")[:5]
+        )
+        return [mask_phones_in_text(concern.summary)[:200] for concern in top]
+    except (AttributeError, DatabaseError):
         return []
 
 
@@ -508,6 +521,8 @@ def _board_context(request: HttpRequest, group: TableGroup, *, can_post: bool) -
         if request.user.is_authenticated
         else False,
         "poll": BOARD_POLL,
+        # Messages (e.g. "all dots used") go inside the fragment only when it is swapped in.
+        "fragment": bool(request.htmx),
     }
 
 

@@ -267,3 +267,22 @@ def test_boards_refuse_the_wrong_method_and_hide_from_outsiders(
         .status_code
         == 404
     )
+
+
+def test_a_card_can_cite_one_of_the_communitys_top_concerns_with_phones_masked(
+    client_for, shiliuyuan_secretary, shiliuyuan_table, world
+):
+    concerns = pytest.importorskip("qiangji.concerns.models")
+    concerns.Concern.objects.create(
+        community=world.shiliuyuan, text="小区停车难，请联系13912345678", priority_score=9.0
+    )
+    client = client_for(shiliuyuan_secretary)
+    board = client.get(reverse("workshops:board", args=[shiliuyuan_table.pk])).content.decode()
+    assert "139****5678" in board and "13912345678" not in board
+    cited = "小区停车难，请联系139****5678"
+    client.post(
+        reverse("workshops:card_add", args=[shiliuyuan_table.pk]),
+        {"kind": IdeaKind.STATION, "text": "错峰共享停车站", "cites_concern": cited},
+        headers=HTMX,
+    )
+    assert IdeaCard.objects.get(text="错峰共享停车站").cites_concern == cited
