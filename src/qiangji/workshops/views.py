@@ -787,14 +787,19 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- cases ---------------------------------------------------------------------------------
+def _clean_param(value: str, limit: int) -> str:
+    """Return a query parameter without control characters (PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in value if ch >= " " or ch in "\t").strip()[:limit]
+
+
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     require(rules.can_read_cases(access))
     cases = Case.objects.prefetch_related("tags").order_by("title")
-    query = request.GET.get("q", "").strip()[:100]
-    tag = request.GET.get("tag", "").strip()[:30]
+    query = _clean_param(request.GET.get("q", ""), 100)
+    tag = _clean_param(request.GET.get("tag", ""), 30)
     if query:
         cases = search_cases(cases, query)
     if tag:
