@@ -17,7 +17,6 @@ from enum import StrEnum
 from typing import Literal
 
 import numpy as np
-from scipy import stats as sp_stats
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -61,6 +60,15 @@ def weighted_total(scores: Sequence[float | None], weights: Sequence[float]) -> 
     return float(np.dot(s[answered], w[answered]) / w[answered].sum())
 
 
+def _trim_mean(x: np.ndarray, proportion: float) -> float:
+    # Same rule as scipy.stats.trim_mean (cut int(proportion * n) from each end), without its
+    # per-call overhead, which dominated a 400-plan ranking.
+    if not 0 <= proportion < 0.5:
+        raise ValueError("proportion must be in [0, 0.5)")
+    cut = int(proportion * x.size)
+    return float(np.sort(x)[cut : x.size - cut].mean())
+
+
 def trimmed_mean(values: Iterable[float | None], proportion: float = 0.2) -> float | None:
     """Return the mean after cutting ``proportion`` of the values from each end (None if empty).
 
@@ -70,7 +78,7 @@ def trimmed_mean(values: Iterable[float | None], proportion: float = 0.2) -> flo
     x = x[~np.isnan(x)]
     if x.size == 0:
         return None
-    return float(sp_stats.trim_mean(x, proportion))
+    return _trim_mean(x, proportion)
 
 
 @dataclass(frozen=True)
@@ -96,11 +104,26 @@ def summarise(values: Iterable[float | None], *, trim: float = 0.2) -> Summary:
         n=int(x.size),
         mean=float(x.mean()),
         median=float(np.median(x)),
-        trimmed_mean=float(sp_stats.trim_mean(x, trim)),
+        trimmed_mean=_trim_mean(x, trim),
         sd=float(x.std(ddof=1)) if x.size > 1 else None,
         minimum=float(x.min()),
         maximum=float(x.max()),
     )
+
+
+def competition_ranks(values: np.ndarray) -> np.ndarray:
+    """Return, row by row, the rank of each value from the highest (1) with ties sharing the
+    best rank ("1224" competition ranking, like ``scipy.stats.rankdata(-x, method="min")``)."""
+    x = np.atleast_2d(values)
+    order = np.argsort(-x, axis=1, kind="stable")
+    ordered = np.take_along_axis(x, order, axis=1)
+    columns = np.arange(x.shape[1])
+    new_group = np.ones_like(ordered, dtype=bool)
+    new_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    starts = np.maximum.accumulate(np.where(new_group, columns, 0), axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, starts + 1, axis=1)
+    return ranks
 
 
 # --- Krippendorff's alpha ---------------------------------------------------------------------
@@ -340,7 +363,7 @@ def bootstrap_ranks(
     for i, r in enumerate(rows):
         padded[i, : r.size] = r
     means = np.array([r.mean() for r in rows])
-    point_rank = sp_stats.rankdata(-means, method="min").astype(int)
+    point_rank = competition_ranks(means)[0]
 
     rng = np.random.default_rng(seed)
     mask = np.arange(width)[None, :] < counts[:, None]
@@ -352,7 +375,7 @@ def bootstrap_ranks(
         draws = (rng.random((b, n_plans, width)) * counts[None, :, None]).astype(np.intp)
         picked = padded[plan_rows[None, :, :], draws]
         boot_means = np.where(mask[None], picked, 0.0).sum(axis=2) / counts[None, :]
-        ranks[start : start + b] = sp_stats.rankdata(-boot_means, method="min", axis=1)
+        ranks[start : start + b] = competition_ranks(boot_means)
     tail = (1.0 - level) / 2.0
     low = np.quantile(ranks, tail, axis=0, method="inverted_cdf").astype(int)
     high = np.quantile(ranks, 1.0 - tail, axis=0, method="inverted_cdf").astype(int)

@@ -205,3 +205,60 @@ def cached_round_statistics(programme_id: int, round_number: int, criteria: Sequ
         stats = round_statistics(facts, criteria=criteria)
         cache.set(key, stats, timeout=24 * 3600)
     return stats
+
+
+def cached_improvement(programme_id: int, criteria: Sequence[str]) -> dict:
+    """Return the programme's mean score per criterion in each round, cached like the ranking."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max, Sum
+
+    agg = _submitted(programme_id).aggregate(
+        n=Count("pk"), last=Max("submitted_at"), reopened=Sum("reopened_count")
+    )
+    names = hashlib.sha1("|".join(criteria).encode(), usedforsecurity=False).hexdigest()[:12]
+    last = agg["last"].isoformat() if agg["last"] else "-"
+    key = f"reviews:improvement:{programme_id}:{agg['n']}:{last}:{agg['reopened'] or 0}:{names}"
+    chart = cache.get(key)
+    if chart is None:
+        chart = improvement_from_database(programme_id, criteria)
+        cache.set(key, chart, timeout=24 * 3600)
+    return chart
+
+
+def improvement_from_database(programme_id: int, criteria: Sequence[str]) -> dict:
+    """Return the mean 0–100 score per criterion and round, averaged in the database.
+
+    Scores are averaged per (round, criterion, scale) and only then put on 0–100, which is
+    the same as averaging the 0–100 values because the conversion is linear.
+    """
+    from django.db.models import Avg, Count
+
+    from qiangji.reviews.models import Review, Score
+
+    rows = (
+        Score.objects.filter(
+            review__status=Review.Status.SUBMITTED,
+            review__plan_version__plan__programme_id=programme_id,
+            value__isnull=False,
+        )
+        .values("review__plan_version__number", "criterion__name", "scale_min", "scale_max")
+        .annotate(mean=Avg("value"), n=Count("value"))
+    )
+    sums: dict[tuple[int, str], list[float]] = {}
+    for row in rows:
+        key = (row["review__plan_version__number"], row["criterion__name"])
+        value = percent(row["mean"], row["scale_min"], row["scale_max"])
+        acc = sums.setdefault(key, [0.0, 0])
+        acc[0] += value * row["n"]
+        acc[1] += row["n"]
+    rounds = sorted({number for number, _name in sums})
+    return {
+        "rounds": [str(n) for n in rounds],
+        "series": {
+            name: [
+                round(sums[(n, name)][0] / sums[(n, name)][1], 1) if (n, name) in sums else None
+                for n in rounds
+            ]
+            for name in criteria
+        },
+    }

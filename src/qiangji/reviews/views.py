@@ -53,6 +53,7 @@ from qiangji.reviews.models import (
 )
 from qiangji.reviews.sheets import score_workbook
 from qiangji.reviews.statistics import (
+    cached_improvement,
     cached_round_statistics,
     improvement_series,
     load_facts,
@@ -887,13 +888,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             row.bar_width = round(
                 (row.ranked.rank_high - row.ranked.rank_low + 1) * 100 / n_plans, 1
             )
-    by_round: dict[int, list] = {}
-    for n, f in load_facts(programme.pk):
-        by_round.setdefault(n, []).append(f)
-    chart = {
-        "rounds": [str(n) for n in sorted(by_round)],
-        "series": improvement_series(sorted(by_round), by_round, criteria),
-    }
+    chart = cached_improvement(programme.pk, criteria)
     leniency = []
     if stats.calibration.ok:
         from qiangji.accounts.models import User

@@ -354,3 +354,27 @@ def test_rank_intervals_are_within_bounds_and_bands_are_ordered(data):
         if len(set(data[r.key])) == 1 and all(len(set(v)) == 1 for v in data.values()):
             # With no spread anywhere, resampling cannot move a plan.
             assert r.rank_low == r.rank_high == r.rank
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 6), min_size=5, max_size=5), min_size=1, max_size=6))
+def test_competition_ranks_equal_scipys_min_ranks_of_the_negated_values(rows):
+    from scipy.stats import rankdata
+
+    from qiangji.lib.stats import competition_ranks
+
+    x = np.array(rows, dtype=float)
+    assert (competition_ranks(x) == rankdata(-x, method="min", axis=1)).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=12),
+    st.sampled_from([0.0, 0.1, 0.2, 0.25, 0.4]),
+)
+def test_trimmed_mean_equals_scipys_trim_mean(values, proportion):
+    from scipy.stats import trim_mean
+
+    assert trimmed_mean(values, proportion) == pytest.approx(
+        trim_mean(values, proportion), rel=1e-9, abs=1e-6
+    )

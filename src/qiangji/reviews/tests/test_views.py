@@ -329,3 +329,19 @@ def test_the_plans_timeline_shows_which_version_answered_the_suggestion(scored, 
     assert "站点写明开放时间" not in Template(
         "{% load reviews %}{% open_suggestions plan %}"
     ).render(Context({"plan": plan}))
+
+
+def test_the_improvement_chart_averaged_in_the_database_equals_the_python_average(scored):
+    from qiangji.reviews.statistics import improvement_from_database, improvement_series, load_facts
+
+    criteria = ["可行性", "实用性", "创新性", "合理性", "持续性"]
+    by_round: dict[int, list] = {}
+    for number, facts in load_facts(scored.world.programme.pk):
+        by_round.setdefault(number, []).append(facts)
+    expected = improvement_series(sorted(by_round), by_round, criteria)
+    assert improvement_from_database(scored.world.programme.pk, criteria) == {
+        "rounds": ["1"],
+        "series": expected,
+    }
+    # Plans scored 5/4/5 and 3/2/3 on 1–5: the mean 22/6 is (22/6 - 1) / 4 = 66.7 on 0–100.
+    assert expected["可行性"] == [66.7]
