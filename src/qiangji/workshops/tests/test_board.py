@@ -286,3 +286,15 @@ def test_a_card_can_cite_one_of_the_communitys_top_concerns_with_phones_masked(
         headers=HTMX,
     )
     assert IdeaCard.objects.get(text="错峰共享停车站").cites_concern == cited
+
+
+def test_an_unchanged_poll_is_cheap_in_queries(
+    client_for, shiliuyuan_secretary, shiliuyuan_table, django_assert_max_num_queries
+):
+    client = client_for(shiliuyuan_secretary)
+    url = reverse("workshops:board_cards", args=[shiliuyuan_table.pk])
+    version = _version(shiliuyuan_table)
+    # session, user, the version/programme row, the person's grants, their programmes
+    with django_assert_max_num_queries(5):
+        response = client.get(url, {"v": version}, headers=HTMX)
+    assert response.status_code == 204
