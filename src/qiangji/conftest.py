@@ -34,44 +34,24 @@ def demo_world(db) -> World:
     return load_foundation(password=DEMO_PASSWORD)
 
 
-@pytest.fixture
-def jiedao_admin(demo_world) -> User:
-    return demo_world.users["jiedao"]
+def _persona(username: str):
+    """Return a fixture giving the demo account with this username."""
+
+    @pytest.fixture
+    def persona(demo_world) -> User:
+        return demo_world.users[username]
+
+    return persona
 
 
-@pytest.fixture
-def shiliuyuan_secretary(demo_world) -> User:
-    return demo_world.users["shiliuyuan"]
-
-
-@pytest.fixture
-def keershan_secretary(demo_world) -> User:
-    return demo_world.users["keershan"]
-
-
-@pytest.fixture
-def shiliuyuan_staff(demo_world) -> User:
-    return demo_world.users["shiliuyuan_staff"]
-
-
-@pytest.fixture
-def grid_worker(demo_world) -> User:
-    return demo_world.users["wangge"]
-
-
-@pytest.fixture
-def mentor(demo_world) -> User:
-    return demo_world.users["daoshi"]
-
-
-@pytest.fixture
-def leader(demo_world) -> User:
-    return demo_world.users["lingdao"]
-
-
-@pytest.fixture
-def superuser(demo_world) -> User:
-    return demo_world.users["admin"]
+jiedao_admin = _persona("jiedao")
+shiliuyuan_secretary = _persona("shiliuyuan")
+keershan_secretary = _persona("keershan")
+shiliuyuan_staff = _persona("shiliuyuan_staff")
+grid_worker = _persona("wangge")
+mentor = _persona("daoshi")
+leader = _persona("lingdao")
+superuser = _persona("admin")
 
 
 @pytest.fixture

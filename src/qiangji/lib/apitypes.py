@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from ninja import Schema
+from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 MAX_ID = 2**63 - 1
@@ -19,3 +24,20 @@ Name = Annotated[
 ]
 Text = Annotated[str, StringConstraints(max_length=20000, pattern=_TEXT)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=12, pattern=r"^\d*$")]
+
+
+class ErrorOut(Schema):
+    detail: str | dict | list
+
+
+def save_or_http_error(obj: Model, *, conflict: str) -> Model:
+    """Validate and save obj; answer 422 with the validation messages, 409 on a conflict."""
+    try:
+        obj.full_clean()
+        with transaction.atomic():
+            obj.save()
+    except ValidationError as exc:
+        raise HttpError(422, "; ".join(exc.messages)) from None
+    except IntegrityError:
+        raise HttpError(409, conflict) from None
+    return obj

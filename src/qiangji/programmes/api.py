@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -14,7 +13,7 @@ from ninja.errors import HttpError
 from pydantic import StringConstraints
 
 from qiangji.accounts.permissions import access_for
-from qiangji.lib.apitypes import Id, Text
+from qiangji.lib.apitypes import ErrorOut, Id, Text, save_or_http_error
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind, Territory
 
@@ -74,25 +73,14 @@ class ProgrammePatch(Schema):
     ends_on: dt.date | None = None
 
 
-class ErrorOut(Schema):
-    detail: str | dict | list
-
-
 def _qs():
     return Programme.objects.prefetch_related("phases", "enrolments")
 
 
-def _save(programme: Programme) -> None:
-    try:
-        programme.full_clean()
-        with transaction.atomic():
-            programme.save()
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from None
-    except IntegrityError:
-        raise HttpError(
-            409, _("This subdistrict already has a programme with that name.")
-        ) from None
+def _save(programme):
+    return save_or_http_error(
+        programme, conflict=_("This subdistrict already has a programme with that name.")
+    )
 
 
 @router.get("/", response=list[ProgrammeOut])

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from qiangji.accounts.permissions import access_for
-from qiangji.lib.apitypes import Code, Count, Id, Name, Order
+from qiangji.lib.apitypes import Code, Count, ErrorOut, Id, Name, Order, save_or_http_error
 from qiangji.territories.models import Kind, Territory
 
 router = Router(tags=["territories"])
@@ -47,25 +45,13 @@ class TerritoryPatch(Schema):
     parent_id: Id | None = None
 
 
-class ErrorOut(Schema):
-    detail: str | dict | list
-
-
-def _save(territory: Territory) -> Territory:
-    try:
-        territory.full_clean()
-        with transaction.atomic():
-            territory.save()
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from None
-    except IntegrityError:
-        raise HttpError(
-            409,
-            _(
-                "A territory with this name already exists under that parent, or the division code is taken."
-            ),
-        ) from None
-    return territory
+def _save(territory):
+    return save_or_http_error(
+        territory,
+        conflict=_(
+            "A territory with this name already exists under that parent, or the division code is taken."
+        ),
+    )
 
 
 @router.get("/", response=list[TerritoryOut])
