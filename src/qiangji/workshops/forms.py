@@ -55,6 +55,22 @@ def parse_guests(text: str) -> list[tuple[str, str]]:
     return guests
 
 
+def invitable_people(programme):
+    """Return the people who hold a role in the programme, its subdistrict or its communities."""
+    from django.db.models import Q
+
+    from qiangji.accounts.models import RoleGrant, User
+
+    if programme is None:
+        return User.objects.none()
+    grants = RoleGrant.objects.filter(
+        Q(programme=programme) | Q(territory__path__startswith=programme.subdistrict.path)
+    )
+    return User.objects.filter(pk__in=grants.values("user_id"), is_active=True).order_by(
+        "display_name", "username"
+    )
+
+
 class ActivityForm(forms.ModelForm):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -88,12 +104,14 @@ class ActivityForm(forms.ModelForm):
             "organiser",
             "phase",
             "communities",
+            "invitees",
             "summary",
             "outcomes",
             "qr_window_seconds",
         ]
         widgets = {
             "communities": forms.CheckboxSelectMultiple,
+            "invitees": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 3}),
             "outcomes": forms.Textarea(attrs={"rows": 3}),
         }
@@ -108,6 +126,10 @@ class ActivityForm(forms.ModelForm):
         )
         self.fields["communities"].queryset = (
             programme.communities.all() if programme else Territory.objects.none()
+        )
+        self.fields["invitees"].queryset = invitable_people(programme)
+        self.fields["invitees"].help_text = _(
+            "People of the participating communities, the mentors and the leaders are invited anyway."
         )
         self.fields["qr_window_seconds"].min_value = 15
         if self.instance.pk:
@@ -164,9 +186,13 @@ class CardForm(forms.Form):
         label=_("Idea"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     cites_concern = forms.ChoiceField(label=_("Cites a concern"), required=False, choices=())
+    cites_case = forms.ModelChoiceField(
+        label=_("Cites a case"), required=False, queryset=Case.objects.none()
+    )
 
     def __init__(self, *args, concerns: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["cites_case"].queryset = Case.objects.order_by("title")
         self.fields["cites_concern"].choices = [("", "—")] + [(c, c) for c in concerns]
         if not concerns:
             del self.fields["cites_concern"]

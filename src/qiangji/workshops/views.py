@@ -246,6 +246,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "experts": [g for g in activity.guests.all() if g.role == Guest.Role.EXPERT],
         "leaders": [g for g in activity.guests.all() if g.role == Guest.Role.LEADER],
         "communities": activity.communities.order_by("order", "name"),
+        "invitees": activity.invitees.order_by("display_name", "username"),
         "groups": groups,
         "photos": activity.photos.all(),
         "photo_form": PhotoForm() if can_manage else None,
@@ -373,7 +374,31 @@ def sign_in(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     return render(request, "workshops/sign_in.html", context)
 
 
-# --- photos --------------------------------------------------------------------------------
+# --- photos ---
+def _store_photo(
+    form: PhotoForm, by, *, activity: Activity | None = None, case: Case | None = None
+) -> Photo:
+    """Save the checked, metadata-free picture; its thumbnail is made after the commit."""
+    checked = form.cleaned_data["image"]
+    owner = activity or case
+    photo = Photo(
+        activity=activity,
+        case=case,
+        caption=form.cleaned_data["caption"],
+        credit=form.cleaned_data["credit"],
+        uploaded_by=by,
+        order=owner.photos.count(),
+        width=checked.width,
+        height=checked.height,
+    )
+    photo.image.save(f"photo.{checked.extension}", ContentFile(checked.data), save=False)
+    photo.save()
+    from qiangji.workshops.tasks import make_photo_thumbnail
+
+    transaction.on_commit(lambda: make_photo_thumbnail.enqueue(photo.pk))
+    return photo
+
+
 @login_required
 @require_POST
 def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
@@ -385,21 +410,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect("workshops:activity_detail", activity.pk)
-    checked = form.cleaned_data["image"]
-    photo = Photo(
-        activity=activity,
-        caption=form.cleaned_data["caption"],
-        credit=form.cleaned_data["credit"],
-        uploaded_by=request.user,
-        order=activity.photos.count(),
-        width=checked.width,
-        height=checked.height,
-    )
-    photo.image.save(f"photo.{checked.extension}", ContentFile(checked.data), save=False)
-    photo.save()
-    from qiangji.workshops.tasks import make_photo_thumbnail
-
-    transaction.on_commit(lambda: make_photo_thumbnail.enqueue(photo.pk))
+    _store_photo(form, request.user, activity=activity)
     messages.success(request, _("The photo was added."))
     return redirect("workshops:activity_detail", activity.pk)
 
@@ -594,6 +605,7 @@ def card_add(request: HttpRequest, pk: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             text=form.cleaned_data["text"],
             cites_concern=form.cleaned_data.get("cites_concern") or "",
+            cites_case=form.cleaned_data.get("cites_case"),
         )
         return _board_response(request, group, can_post=can_post, with_form=True)
     if not request.htmx:
@@ -870,6 +882,22 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The case was saved."))
         return redirect("workshops:case_detail", case.pk)
     return render(request, "workshops/case_form.html", {"form": form, "case": case})
+
+
+@login_required
+@require_POST
+def case_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    case, can_edit = _get_case_for_user(request, pk)
+    require(can_edit)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("workshops:case_detail", case.pk)
+    _store_photo(form, request.user, case=case)
+    messages.success(request, _("The photo was added."))
+    return redirect("workshops:case_detail", case.pk)
 
 
 # --- briefings -----------------------------------------------------------------------------

@@ -104,3 +104,16 @@ def test_an_outsider_gets_404_for_an_activity(client_for, outsider, salon):
         client_for(outsider).get(reverse("workshops:activity_detail", args=[salon.pk])).status_code
         == 404
     )
+
+
+def test_people_can_be_invited_and_then_sign_in(client_for, jiedao_admin, world):
+    from qiangji.accounts.permissions import access_for
+    from qiangji.workshops import actions, rules
+
+    keershan = world.users["keershan"]
+    data = _data(world, communities=[world.shiliuyuan.pk], invitees=[keershan.pk])
+    assert client_for(jiedao_admin).post(reverse("workshops:activity_new"), data).status_code == 302
+    activity = Activity.objects.get(title="品牌六特性要点讲解")
+    assert list(activity.invitees.all()) == [keershan]
+    assert rules.is_participant(access_for(keershan), activity)
+    assert actions.do_sign_in(activity=activity, person=keershan).created

@@ -93,3 +93,17 @@ def test_an_idea_card_can_cite_a_case(client_for, mentor, shiliuyuan_table):
     card.save()
     html = client_for(mentor).get(reverse("workshops:case_detail", args=[case.pk])).content.decode()
     assert card.text in html
+
+
+def test_a_card_added_on_the_board_can_cite_a_case(
+    client_for, shiliuyuan_secretary, shiliuyuan_table
+):
+    from qiangji.workshops.models import IdeaCard
+
+    case = Case.objects.get(title="“邻里共治”议事机制")
+    client_for(shiliuyuan_secretary).post(
+        reverse("workshops:card_add", args=[shiliuyuan_table.pk]),
+        {"kind": "main_line", "text": "楼栋议事会", "cites_case": case.pk},
+        headers={"HX-Request": "true"},
+    )
+    assert IdeaCard.objects.get(text="楼栋议事会").cites_case == case

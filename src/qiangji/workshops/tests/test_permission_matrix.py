@@ -100,6 +100,7 @@ ROUTES = [
     Route("workshops:case_new", MANAGERS),
     Route("workshops:case_detail", VIEWERS, _case),
     Route("workshops:case_edit", MANAGERS, _case),
+    Route("workshops:case_photo_upload", MANAGERS, _case, method="post"),
 ]
 
 

@@ -82,3 +82,27 @@ def test_a_secretary_cannot_upload_to_the_subdistricts_activity(
         {"image": SimpleUploadedFile("a.jpg", _jpeg_with_gps(), "image/jpeg"), "caption": "x"},
     )
     assert response.status_code == 403
+
+
+def test_a_case_gets_a_photo_from_the_subdistrict_admin_only(
+    client_for, jiedao_admin, shiliuyuan_secretary, world
+):
+    from qiangji.workshops.models import Case
+
+    case = Case.objects.first()
+    url = reverse("workshops:case_photo_upload", args=[case.pk])
+    upload = {
+        "image": SimpleUploadedFile("c.jpg", _jpeg_with_gps(), "image/jpeg"),
+        "caption": "河头社区平安阵地（示例）",
+    }
+    assert client_for(shiliuyuan_secretary).post(url, upload).status_code == 403
+    upload["image"] = SimpleUploadedFile("c.jpg", _jpeg_with_gps(), "image/jpeg")
+    assert client_for(jiedao_admin).post(url, upload).status_code == 302
+    photo = case.photos.get()
+    assert photo.activity is None and photo.caption == "河头社区平安阵地（示例）"
+    html = (
+        client_for(shiliuyuan_secretary)
+        .get(reverse("workshops:case_detail", args=[case.pk]))
+        .content.decode()
+    )
+    assert "河头社区平安阵地（示例）" in html
