@@ -71,9 +71,25 @@ def active_routing_model() -> RoutingModel | None:
         return _model_cache["model"]  # type: ignore[return-value]
 
 
+def ensure_default_categories() -> None:
+    """Create the default taxonomy when the table is empty (a fresh or flushed database)."""
+    if Category.objects.exists():
+        return
+    import importlib
+
+    defaults = importlib.import_module(
+        "qiangji.concerns.migrations.0002_default_categories"
+    ).DEFAULTS
+    for order, (name, keywords) in enumerate(defaults):
+        Category.objects.get_or_create(name=name, defaults={"keywords": keywords, "order": order})
+
+
 def route_texts(texts: list[str]) -> list[tuple[Category | None, float]]:
     """Return a category and confidence per text: from the trained model, else from keywords."""
     categories = {c.name: c for c in Category.objects.filter(active=True)}
+    if not categories:
+        ensure_default_categories()
+        categories = {c.name: c for c in Category.objects.filter(active=True)}
     model = active_routing_model()
     if model is not None:
         return [(categories.get(r.category), r.confidence) for r in model.predict(texts)]
@@ -354,14 +370,15 @@ def do_recategorise(*, concern: Concern, category: Category, by) -> Concern:
 
 
 # --- the ticket cycle --------------------------------------------------------------------
-# action: (states it may start from, state it leads to; None keeps the state)
+# action: (states it may start from, state it leads to; None keeps the state). The forward
+# steps come first: the page opens the first allowed action as the next step.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     TicketAction.DISPATCH: ((TicketState.ACCEPTED,), TicketState.DISPATCHED),
     TicketAction.SIGN: ((TicketState.DISPATCHED,), TicketState.SIGNED),
-    TicketAction.RETURN: ((TicketState.DISPATCHED, TicketState.SIGNED), TicketState.ACCEPTED),
     TicketAction.START: ((TicketState.SIGNED,), TicketState.HANDLING),
     TicketAction.ANSWER: ((TicketState.HANDLING,), TicketState.ANSWERED),
     TicketAction.FOLLOW_UP: ((TicketState.ANSWERED,), TicketState.CLOSED),
+    TicketAction.RETURN: ((TicketState.DISPATCHED, TicketState.SIGNED), TicketState.ACCEPTED),
     TicketAction.EXTEND: (
         (TicketState.ACCEPTED, TicketState.DISPATCHED, TicketState.SIGNED, TicketState.HANDLING),
         None,

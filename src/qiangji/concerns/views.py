@@ -47,7 +47,6 @@ from qiangji.lib.qr import qr_svg
 from qiangji.territories.models import Kind, Territory
 
 DEVICE_COOKIE = "qj_device"
-RATE_LIMIT = getattr(settings, "CONCERNS_FORM_RATE_LIMIT", 5)
 RATE_WINDOW_SECONDS = 600
 RETENTION_DAYS = getattr(settings, "CONCERNS_RETENTION_DAYS", 180)
 PAGE_SIZE = 50
@@ -126,7 +125,8 @@ def _rate_key(request: HttpRequest, community: Territory) -> str:
 
 def _rate_limited(request: HttpRequest, community: Territory) -> bool:
     """Return True when this address already stored too many concerns or me-toos lately."""
-    return (cache.get(_rate_key(request, community)) or 0) >= RATE_LIMIT
+    limit = getattr(settings, "CONCERNS_FORM_RATE_LIMIT", 5)
+    return (cache.get(_rate_key(request, community)) or 0) >= limit
 
 
 def _count_submission(request: HttpRequest, community: Territory) -> None:

@@ -1,0 +1,102 @@
+"""Demo data of the concerns app: synthetic sample concerns for the demo communities.
+
+Every text is made up here (示例), not taken from any real board. Loading is idempotent:
+a demo concern is found by its (community, source, external id) before it is created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from qiangji.concerns.actions import do_file_concern, do_me_too, do_refresh_topics, do_ticket_action
+from qiangji.concerns.models import Channel, Concern
+
+SOURCE = "demo"
+
+# (text, compound index or None, days ago, extra residents reporting the same, me-too)
+SAMPLES = [
+    ("{c}3栋电梯又坏了，老人上下楼很困难，已经停了三天（示例）", 0, 1, 3, 6),
+    ("{c}门口晚上路灯不亮，孩子放学回家很危险（示例）", 1, 2, 1, 4),
+    ("{c}地下车库积水，电动车在楼道里飞线充电，存在安全隐患（示例）", 0, 3, 2, 5),
+    ("{c}小区垃圾清运不及时，夏天气味很大（示例）", 2, 4, 1, 2),
+    ("{c}楼下烧烤店油烟和噪音扰民到深夜（示例）", 1, 5, 0, 3),
+    ("{c}希望社区增设老年助餐点，独居老人吃饭不方便（示例）", None, 6, 2, 8),
+    ("{c}外来车辆占用消防通道，停车秩序混乱（示例）", 0, 7, 1, 2),
+    ("{c}楼顶防水层老化，顶楼住户家里漏水（示例）", 2, 9, 0, 1),
+    ("{c}小区健身器材损坏，存在安全隐患（示例）", 1, 12, 0, 1),
+    ("{c}希望开设暑期少儿托管班（示例）", None, 15, 0, 2),
+    ("{c}停水一天了没有通知，家里老人孩子用水困难（示例）", 2, 0, 2, 3),
+    ("{c}邻居装修占用公共楼道堆放建材（示例）", 0, 20, 0, 0),
+]
+
+
+def _compounds(community) -> list:
+    compounds = list(community.children.filter(kind="compound").order_by("order", "name")[:3])
+    return compounds
+
+
+def load(world) -> None:
+    """Create the demo concerns of 石榴园 and 柯尔山 (and a few in the other communities)."""
+    now = timezone.now()
+    secretary = world.users.get("shiliuyuan")
+    grid_worker = world.users.get("wangge")
+    for community_name, community in world.communities.items():
+        rng = random.Random(community.pk)  # noqa: S311 — reproducible demo data, not security
+        compounds = _compounds(community)
+        samples = (
+            SAMPLES if community_name in ("石榴园社区", "柯尔山社区") else rng.sample(SAMPLES, 4)
+        )
+        for index, (template, compound_index, days_ago, extra, me_too) in enumerate(samples):
+            compound = (
+                compounds[compound_index]
+                if compound_index is not None and compound_index < len(compounds)
+                else None
+            )
+            place = compound.name if compound else community_name
+            text = template.format(c=place)
+            external_id = f"demo-{index}"
+            if Concern.objects.filter(
+                community=community, source=SOURCE, external_id=external_id
+            ).exists():
+                continue
+            reported = now - dt.timedelta(days=days_ago, hours=rng.randint(0, 8))
+            concern = do_file_concern(
+                community=community,
+                text=text,
+                compound=compound,
+                channel=rng.choice([Channel.FORM, Channel.WALK_IN, Channel.PATROL, Channel.PHONE]),
+                person=f"demo-resident-{community.pk}-{index}",
+                reported_at=reported,
+                source=SOURCE,
+                external_id=external_id,
+                assign_topic=False,
+            )
+            for n in range(extra):
+                do_file_concern(
+                    community=community,
+                    text=text.replace("（示例）", "，请尽快处理（示例）"),
+                    compound=compound,
+                    person=f"demo-neighbour-{community.pk}-{index}-{n}",
+                    reported_at=reported + dt.timedelta(hours=n + 1),
+                    source=SOURCE,
+                    external_id=f"{external_id}-{n}",
+                    assign_topic=False,
+                )
+            for n in range(me_too):
+                do_me_too(concern=concern, person=f"demo-supporter-{community.pk}-{index}-{n}")
+            # Move some 石榴园 tickets along the cycle so every state shows in the demo.
+            if community_name == "石榴园社区" and secretary is not None and index in (1, 3, 7, 9):
+                steps = [("dispatch", {"assignee": grid_worker}), ("sign", {}), ("start", {})]
+                if index in (7, 9):
+                    steps += [("answer", {"answer": "已联系物业维修完毕（示例）"})]
+                if index == 9:
+                    steps += [("follow_up", {"satisfaction": "satisfied"})]
+                ticket = concern.ticket
+                for action, extra_args in steps:
+                    ticket = do_ticket_action(
+                        ticket=ticket, action=action, by=secretary, **extra_args
+                    )
+        do_refresh_topics(territory=community)
