@@ -55,6 +55,8 @@ def _setup(var_dir: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    if os.environ.get("QJ_BENCH_DATABASE_URL"):
+        call_command("flush", verbosity=0, interactive=False)  # a fresh programme every run
 
 
 def _build(world):
@@ -280,7 +282,8 @@ def main() -> None:
         },
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "reviews_ranking.json"
+    suffix = "_postgresql" if payload["database"] == "postgresql" else ""
+    out = RESULTS / f"reviews_ranking{suffix}.json"
     out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"reviews_ranking: {n_reviews} reviews, {n_scores} scores ({payload['database']})")
     print(f"  /healthz                         {healthz:8.2f} ms  (baseline)")
