@@ -155,7 +155,7 @@ def _poller(
             if match:
                 state["version"] = match.group(1).decode()
         with lock:
-            latencies.append(elapsed)
+            latencies.append((response.status, elapsed))
             statuses[response.status] = statuses.get(response.status, 0) + 1
         next_at += POLL_SECONDS
         time.sleep(max(0.0, next_at - time.monotonic()))
@@ -192,9 +192,18 @@ def _phase(
         thread.join()
     wall = time.monotonic() - wall_before
     cpu = _cpu_seconds(pids) - cpu_before
-    ordered = sorted(latencies)
+    ordered = sorted(elapsed for _status, elapsed in latencies)
     p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else None
+    by_status = {}
+    for code in sorted({status for status, _elapsed in latencies}):
+        times = sorted(elapsed for status, elapsed in latencies if status == code)
+        by_status[str(code)] = {
+            "requests": len(times),
+            "p50_ms": round(statistics.median(times) * 1000, 2),
+            "p95_ms": round(times[int(0.95 * (len(times) - 1))] * 1000, 2),
+        }
     return {
+        "by_status": by_status,
         "requests": len(latencies),
         "statuses": {str(k): v for k, v in statuses.items()},
         "writes": writes,
@@ -320,8 +329,14 @@ def main() -> None:
         print(
             f"{name:24}{phase['requests']:>9}{phase['p50_ms']:>9}{phase['p95_ms']:>9}{phase['cpu_ms_per_participant_second']:>22}"
         )
+    for code, figures in board["by_status"].items():
+        print(
+            f"  board answers {code}: {figures['requests']} requests, "
+            f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms"
+        )
     print(
-        f"board/baseline: CPU ×{result['ratio_cpu']}, p95 ×{result['ratio_p95']}; statuses {board['statuses']}, {board['writes']} cards added"
+        f"board/baseline: CPU ×{result['ratio_cpu']}, p95 ×{result['ratio_p95']}; "
+        f"{board['writes']} cards added"
     )
 
 
