@@ -10,4 +10,5 @@ KINDS: dict[str, object] = {
     "work_overdue": _("Work overdue"),
     "mention": _("Mentioned"),
     "remark": _("Leader remark"),
+    "activity_scheduled": _("Activity scheduled"),
 }

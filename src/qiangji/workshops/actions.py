@@ -7,7 +7,7 @@ import importlib
 import time
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -73,6 +73,30 @@ def check_signin_token(activity: Activity, token: str, now: float | None = None)
             _("This sign-in code has expired. Please scan the code on the screen again."),
             "expired",
         )
+
+
+# --- invitations ----------------------------------------------------------------------
+def do_notify_activity_scheduled(*, activity: Activity, url: str) -> int:
+    """Tell the participating communities' secretaries and staff, and the invitees."""
+    from qiangji.accounts.models import Role, RoleGrant, User
+    from qiangji.notifications.actions import do_notify
+
+    community_people = RoleGrant.objects.filter(
+        role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_STAFF],
+        territory__in=activity.communities.all(),
+    ).values("user_id")
+    recipients = User.objects.filter(
+        models.Q(pk__in=community_people) | models.Q(pk__in=activity.invitees.values("pk")),
+        is_active=True,
+    ).distinct()
+    local = timezone.localtime(activity.starts_at)
+    return do_notify(
+        recipients=list(recipients),
+        kind="activity_scheduled",
+        title=f"{local:%m-%d %H:%M} {activity.get_kind_display()}：{activity.title}",
+        url=url,
+        group_key=f"activity-{activity.pk}",
+    )
 
 
 # --- attendance ---------------------------------------------------------------------------

@@ -210,6 +210,10 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         activity = _save_activity(form, request.user)
+        url = reverse("workshops:activity_detail", args=[activity.pk])
+        transaction.on_commit(
+            lambda: actions.do_notify_activity_scheduled(activity=activity, url=url)
+        )
         messages.success(request, _("The activity was created."))
         return redirect("workshops:activity_detail", activity.pk)
     return render(request, "workshops/activity_form.html", {"form": form})

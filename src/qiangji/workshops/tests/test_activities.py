@@ -117,3 +117,22 @@ def test_people_can_be_invited_and_then_sign_in(client_for, jiedao_admin, world)
     assert list(activity.invitees.all()) == [keershan]
     assert rules.is_participant(access_for(keershan), activity)
     assert actions.do_sign_in(activity=activity, person=keershan).created
+
+
+def test_a_new_activity_tells_the_communities_and_invitees(
+    client_for, jiedao_admin, world, django_capture_on_commit_callbacks
+):
+    from qiangji.notifications.models import Notice
+
+    invitee = world.users["daoshi"]
+    data = _data(world, communities=[world.shiliuyuan.pk], invitees=[invitee.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(jiedao_admin).post(reverse("workshops:activity_new"), data)
+    recipients = set(
+        Notice.objects.filter(kind="activity_scheduled").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert recipients == {"shiliuyuan", "shiliuyuan_staff", "daoshi"}
+    notice = Notice.objects.filter(kind="activity_scheduled").first()
+    assert "品牌六特性要点讲解" in notice.title and notice.url.startswith("/workshops/a/")
