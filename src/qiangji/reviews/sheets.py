@@ -142,11 +142,9 @@ def score_workbook(programme: Programme, round_number: int) -> bytes:
     _sheet(
         wb,
         _("By mentor"),
-        [_("Community"), _("Version"), _("Mentor"), *rubric_criteria, *tail],
+        [_("Mentor"), _("Community"), _("Version"), *rubric_criteria, *tail],
         [[r[2], r[0], r[1], *r[3:]] for r in per_mentor],
     )
-    wb.worksheets[2].cell(row=1, column=1).value = _("Mentor")
-    wb.worksheets[2].cell(row=1, column=2).value = _("Community")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -509,7 +509,11 @@ def _review_context(review: Review, *, can_edit: bool, errors: list[str] | None 
         "can_edit": can_edit,
         "scores": scores,
         "nodes": nodes,
-        "fields": [(name, version.field(name)) for name in PLAN_TEXT_FIELDS if version.field(name)],
+        "fields": [
+            (name, Plan._meta.get_field(name).verbose_name, version.field(name))
+            for name in PLAN_TEXT_FIELDS
+            if version.field(name)
+        ],
         "suggestions": suggestions,
         "latest": latest,
         "outdated": latest is not None and latest.number != version.number,

@@ -42,13 +42,23 @@ def test_mentor_review_stage_and_answer_loop(new_page, live_server, review_world
     assert review.scores.filter(value__isnull=False).count() == 5  # autosaved
 
     mentor.fill("textarea[name=text]", "站点要写明开放时间和值守人员")
-    mentor.select_option(
-        "select[name=node_key]",
-        label=mentor.locator("select[name=node_key] option", has_text="五个站点").inner_text(),
-    )
+    mentor.click("#version-h")  # open the version text and quote a passage of a node
+    passage = mentor.locator("small[data-quote-field=node]").first
+    passage.select_text()
+    passage.dispatch_event("mouseup")
+    assert mentor.input_value("input[name=quote]") == "在五个小区设站点"
+    assert mentor.input_value("select[name=quote_field]") == "node"
+    node = review_world.v1.nodes.get(title="五个站点")
+    assert mentor.input_value("select[name=node_key]") == str(node.key)
     mentor.click("text=添加意见建议")
     mentor.wait_for_load_state("networkidle")
     assert "站点要写明开放时间和值守人员" in mentor.content()
+    suggestion = review.suggestions.get()
+    assert (suggestion.quote, suggestion.quote_start, suggestion.node_key) == (
+        "在五个小区设站点",
+        0,
+        node.key,
+    )
     screenshot(mentor, "reviews-review-form-desktop")
 
     mentor.click("button:has-text('提交评审')")
@@ -103,3 +113,15 @@ def test_ranking_and_review_pages_render_on_a_phone(new_page, live_server, demo_
     desktop.goto(f"{live_server.url}/reviews/plan/{plan.pk}/")
     desktop.wait_for_selector("#improvement-chart[data-ready='1']", timeout=5000)
     screenshot(desktop, "reviews-plan-desktop")
+    jiedao = new_page(DESKTOP)
+    login(jiedao, live_server, "jiedao")
+    jiedao.goto(f"{live_server.url}/reviews/programme/{demo_world.programme.pk}/?round=2")
+    assert jiedao.locator("table tbody tr").count() == 11
+    screenshot(jiedao, "reviews-programme-desktop")
+    mentor = new_page(PHONE)
+    login(mentor, live_server, "daoshi")
+    mentor.goto(f"{live_server.url}/reviews/")
+    mentor.click("text=开始评审")
+    mentor.wait_for_load_state("networkidle")
+    assert mentor.locator("fieldset.criterion-card").count() == 5
+    screenshot(mentor, "reviews-review-form-phone")

@@ -237,6 +237,13 @@ def test_score_sheet_has_summary_per_plan_and_per_mentor(scored, client_for):
     assert summary["C2"].value == 3
     by_plan = workbook.worksheets[1]
     assert by_plan.max_row == 7  # header + six reviews
+    assert [c.value for c in by_plan[1]][:4] == ["社区", "版本", "导师", "可行性"]
+    by_mentor = workbook.worksheets[2]
+    assert [c.value for c in by_mentor[1]][:3] == ["导师", "社区", "版本"]
+    rows = [[c.value for c in row] for row in by_mentor.iter_rows(min_row=2)]
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+    mine = next(r for r in rows if r[0] == "示例·导师" and r[1] == "石榴园社区")
+    assert mine[2] == "v1" and mine[3] == 5  # 示例·导师 gave 石榴园 5 on 可行性
 
 
 def test_stage_fragment_shows_scores_only_when_published(scored, client_for):
@@ -345,3 +352,50 @@ def test_the_improvement_chart_averaged_in_the_database_equals_the_python_averag
     }
     # Plans scored 5/4/5 and 3/2/3 on 1–5: the mean 22/6 is (22/6 - 1) / 4 = 66.7 on 0–100.
     assert expected["可行性"] == [66.7]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("lingdao", {"全体可见", "仅社区", "仅领导"}),
+        ("shiliuyuan", {"全体可见", "仅社区"}),
+        ("jiedao", {"全体可见", "仅社区"}),
+        ("daoshi", {"全体可见"}),
+    ],
+)
+def test_remarks_are_shown_only_to_those_allowed_to_read_them(
+    review_world, client_for, persona, expected
+):
+    from qiangji.reviews.actions import do_add_remark
+
+    plan = review_world.shiliuyuan_plan
+    leader = review_world.world.users["lingdao"]
+    for text, visibility in (
+        ("全体可见", "programme"),
+        ("仅社区", "community"),
+        ("仅领导", "leaders"),
+    ):
+        do_add_remark(plan=plan, by=leader, text=f"点评：{text}", visibility=visibility)
+    page = (
+        client_for(review_world.world.users[persona])
+        .get(reverse("reviews:plan", kwargs={"pk": plan.pk}))
+        .text
+    )
+    shown = {text for text in ("全体可见", "仅社区", "仅领导") if f"点评：{text}" in page}
+    assert shown == expected
+
+
+def test_only_a_leader_can_post_a_remark_and_bad_visibility_is_refused(review_world, client_for):
+    plan = review_world.shiliuyuan_plan
+    url = reverse("reviews:remark_add", kwargs={"pk": plan.pk})
+    assert (
+        client_for(review_world.world.users["shiliuyuan"])
+        .post(url, {"text": "x", "visibility": "programme"})
+        .status_code
+        == 403
+    )
+    response = client_for(review_world.world.users["lingdao"]).post(
+        url, {"text": "好", "visibility": "everyone"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422 and "message-error" in response.text
+    assert client_for(review_world.world.users["lingdao"]).get(url).status_code == 405

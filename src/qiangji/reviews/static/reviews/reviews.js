@@ -33,6 +33,23 @@
       span.style.width = span.getAttribute("data-width") + "%";
     });
   }
+  // Selecting a passage of the reviewed version fills the suggestion form's quote and anchor.
+  function quoteSelection() {
+    var form = document.querySelector(".suggestion-form");
+    var selection = window.getSelection ? window.getSelection() : null;
+    if (!form || !selection || selection.isCollapsed) { return; }
+    var node = selection.anchorNode && (selection.anchorNode.nodeType === 1 ? selection.anchorNode : selection.anchorNode.parentElement);
+    var source = node && node.closest ? node.closest("[data-quote-field]") : null;
+    if (!source || !source.contains(selection.focusNode)) { return; }
+    var text = selection.toString().trim().slice(0, 500);
+    if (!text) { return; }
+    form.querySelector("[name=quote]").value = text;
+    form.querySelector("[name=quote_field]").value = source.getAttribute("data-quote-field");
+    var key = source.getAttribute("data-node-key");
+    if (key) { form.querySelector("[name=node_key]").value = key; }
+  }
+  document.addEventListener("mouseup", quoteSelection);
+  document.addEventListener("touchend", quoteSelection);
   function ready() { drawCharts(); drawBars(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 })();
