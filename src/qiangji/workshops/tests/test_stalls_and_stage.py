@@ -86,3 +86,4 @@ def test_stage_mode_shows_the_top_cards_big_with_a_feedback_qr_code(
     assert "幸福石榴园，服务520" in html
     assert "<svg" in html and "qr-code" in html
     assert "site-header" not in html
+    assert "data-fullscreen" in html and "workshops/stage.js" in html
