@@ -27,6 +27,9 @@ from qiangji.workshops.models import (
 )
 
 DOTS_PER_PERSON = 5
+# A scanned code stays good for this many windows after it left the screen: time enough to
+# log in on a phone, short enough that a photo of the code forwarded later is useless.
+GRACE_WINDOWS = 2
 
 
 # --- the rotating QR token ---------------------------------------------------------------
@@ -58,7 +61,7 @@ def make_signin_token(activity: Activity, now: float | None = None) -> str:
 
 
 def check_signin_token(activity: Activity, token: str, now: float | None = None) -> None:
-    """Raise TokenError unless token was made for this activity in this window or the last."""
+    """Raise TokenError unless token was made for this activity now or GRACE_WINDOWS before."""
     window_text, _sep, signature = (token or "").partition("-")
     if not window_text.isdigit() or len(window_text) > 12 or not signature:
         raise TokenError(_("This sign-in code is not valid."), "invalid")
@@ -68,7 +71,7 @@ def check_signin_token(activity: Activity, token: str, now: float | None = None)
     now_window = current_window(activity, now)
     if window > now_window + 1:
         raise TokenError(_("This sign-in code is not valid."), "invalid")
-    if window < now_window - 1:
+    if window < now_window - GRACE_WINDOWS:
         raise TokenError(
             _("This sign-in code has expired. Please scan the code on the screen again."),
             "expired",

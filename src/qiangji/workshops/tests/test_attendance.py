@@ -18,11 +18,17 @@ def _sign_url(activity, token):
     return reverse("workshops:sign_in", args=[activity.pk, token])
 
 
-def test_a_fresh_token_is_accepted_and_one_from_the_last_window_too(salon):
+def test_a_fresh_token_is_accepted_and_recent_ones_too_for_time_to_log_in(salon):
     now = time.time()
     actions.check_signin_token(salon, actions.make_signin_token(salon, now), now)
-    previous = actions.make_signin_token(salon, now - salon.qr_window_seconds)
-    actions.check_signin_token(salon, previous, now)
+    for windows_ago in range(1, actions.GRACE_WINDOWS + 1):
+        recent = actions.make_signin_token(salon, now - windows_ago * salon.qr_window_seconds)
+        actions.check_signin_token(salon, recent, now)
+    too_old = actions.make_signin_token(
+        salon, now - (actions.GRACE_WINDOWS + 1) * salon.qr_window_seconds
+    )
+    with pytest.raises(actions.TokenError):
+        actions.check_signin_token(salon, too_old, now)
 
 
 def test_an_old_token_is_refused_as_expired(salon):
