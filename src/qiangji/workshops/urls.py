@@ -22,6 +22,7 @@ urlpatterns = [
     path("g/<int:pk>/", views.board, name="board"),
     path("g/<int:pk>/cards/", views.board_cards, name="board_cards"),
     path("g/<int:pk>/cards/new/", views.card_add, name="card_add"),
+    path("g/<int:pk>/toggle/", views.board_toggle, name="board_toggle"),
     path("g/<int:pk>/mentor/", views.group_mentor, name="group_mentor"),
     path("g/<int:pk>/stall/", views.stall, name="stall"),
     path("g/<int:pk>/stage/", views.stage, name="stage"),

@@ -674,6 +674,22 @@ def card_promote(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def board_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mentor or an organiser closes the board to new cards (votes go on), or reopens it."""
+    group, _can_post = _get_group_for_user(request, pk)
+    require(rules.can_mentor_group(access_for(request.user), group))
+    with transaction.atomic():
+        TableGroup.objects.filter(pk=group.pk).update(board_open=not group.board_open)
+        group.bump()
+    if group.board_open:
+        messages.success(request, _("The board is closed to new cards."))
+    else:
+        messages.success(request, _("The board is open for new cards again."))
+    return redirect("workshops:board", group.pk)
+
+
+@login_required
 @require_GET
 def to_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The ideas promoted at an activity that wait to go into each community's plan."""

@@ -298,3 +298,26 @@ def test_an_unchanged_poll_is_cheap_in_queries(
     with django_assert_max_num_queries(5):
         response = client.get(url, {"v": version}, headers=HTMX)
     assert response.status_code == 204
+
+
+def test_the_mentor_closes_the_board_to_new_cards_and_reopens_it(
+    client_for, mentor, shiliuyuan_secretary, shiliuyuan_table
+):
+    toggle = reverse("workshops:board_toggle", args=[shiliuyuan_table.pk])
+    assert client_for(shiliuyuan_secretary).post(toggle).status_code == 403
+    assert client_for(mentor).post(toggle).status_code == 302
+    shiliuyuan_table.refresh_from_db()
+    assert not shiliuyuan_table.board_open
+    secretary = client_for(shiliuyuan_secretary)
+    count = IdeaCard.objects.count()
+    response = secretary.post(
+        reverse("workshops:card_add", args=[shiliuyuan_table.pk]),
+        {"kind": "goal", "text": "迟到的点子"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200 and IdeaCard.objects.count() == count
+    page = secretary.get(reverse("workshops:board", args=[shiliuyuan_table.pk])).content.decode()
+    assert 'id="board-closed"' in page and 'id="card-form"' not in page
+    client_for(mentor).post(toggle)
+    shiliuyuan_table.refresh_from_db()
+    assert shiliuyuan_table.board_open

@@ -77,6 +77,7 @@ ROUTES = [
         data=lambda w: {"kind": "goal", "text": "点子"},
     ),
     Route("workshops:group_mentor", MANAGERS, _table, method="post"),
+    Route("workshops:board_toggle", MENTORS, _table, method="post"),
     Route("workshops:stall", VIEWERS, _table),
     Route(
         "workshops:stall",
