@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiangji.plans.models import NodeKind, Plan, PlanNode, TreeItem, flatten
 
@@ -35,6 +36,20 @@ class Completeness:
         return round(100 * (self.checks - len(self.gaps)) / self.checks)
 
 
+# Messages of the per-node checks, translated only when a check fails (a plan may have
+# thousands of nodes).
+M = {
+    "Main line has no project or station (碎).": gettext_lazy(
+        "Main line has no project or station (碎)."
+    ),
+    "Project has no task (细).": gettext_lazy("Project has no task (细)."),
+    "Project is bound to no actor (揉).": gettext_lazy("Project is bound to no actor (揉)."),
+    "Task has no owner.": gettext_lazy("Task has no owner."),
+    "Task has no deadline.": gettext_lazy("Task has no deadline."),
+    "Task has no indicator.": gettext_lazy("Task has no indicator."),
+    "Task indicator has no target value.": gettext_lazy("Task indicator has no target value."),
+}
+
 PLAN_FIELDS_REQUIRED = ["brand_name", "slogan", "concept", "goals", "concerns", "actors"]
 
 
@@ -52,7 +67,7 @@ def check_plan(plan: Plan, tree: list[TreeItem]) -> Completeness:
         result.checks += 1
         if not ok:
             result.gaps.append(
-                Gap(code=code, message=message, node=item.node if item else None, label=label)
+                Gap(code=code, message=str(message), node=item.node if item else None, label=label)
             )
 
     for name in PLAN_FIELDS_REQUIRED:
@@ -75,7 +90,7 @@ def check_plan(plan: Plan, tree: list[TreeItem]) -> Completeness:
             check(
                 bool(item.children),
                 "line_without_projects",
-                _("Main line has no project or station (碎)."),
+                M["Main line has no project or station (碎)."],
                 item,
                 label,
             )
@@ -84,32 +99,32 @@ def check_plan(plan: Plan, tree: list[TreeItem]) -> Completeness:
             check(
                 bool(item.children),
                 "project_without_tasks",
-                _("Project has no task (细)."),
+                M["Project has no task (细)."],
                 item,
                 label,
             )
             check(
                 bool(node.actor_list()),
                 "project_without_actors",
-                _("Project is bound to no actor (揉)."),
+                M["Project is bound to no actor (揉)."],
                 item,
                 label,
             )
         elif node.kind == NodeKind.TASK:
             check(
-                bool(node.owner.strip()), "task_without_owner", _("Task has no owner."), item, label
+                bool(node.owner.strip()), "task_without_owner", M["Task has no owner."], item, label
             )
             check(
                 node.deadline is not None,
                 "task_without_deadline",
-                _("Task has no deadline."),
+                M["Task has no deadline."],
                 item,
                 label,
             )
             check(
                 bool(node.indicator.strip()),
                 "task_without_indicator",
-                _("Task has no indicator."),
+                M["Task has no indicator."],
                 item,
                 label,
             )
@@ -117,15 +132,18 @@ def check_plan(plan: Plan, tree: list[TreeItem]) -> Completeness:
                 check(
                     bool(node.target.strip()),
                     "task_without_target",
-                    _("Task indicator has no target value."),
+                    M["Task indicator has no target value."],
                     item,
                     label,
                 )
             if node.deadline is not None:
+                inside = programme.starts_on <= node.deadline <= programme.ends_on
                 check(
-                    programme.starts_on <= node.deadline <= programme.ends_on,
+                    inside,
                     "deadline_outside_programme",
-                    _("Task deadline is outside the programme (%(start)s – %(end)s).")
+                    ""
+                    if inside
+                    else _("Task deadline is outside the programme (%(start)s – %(end)s).")
                     % {"start": programme.starts_on, "end": programme.ends_on},
                     item,
                     label,

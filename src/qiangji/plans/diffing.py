@@ -80,10 +80,35 @@ def _parent_key(node) -> str | None:
     return str(value) if value else None
 
 
+def _plain(name: str, value) -> object:
+    """Return a node field as NodeContent.content() gives it (ISO dates, budgets as text)."""
+    if value is None:
+        return ""
+    if name == "deadline":
+        return value.isoformat()
+    if name == "budget":
+        return f"{value:.2f}"
+    return value
+
+
 def snapshot_of_version(version: PlanVersion) -> Snapshot:
-    """Return a version's state (one query)."""
-    items = flatten(version.tree())
-    return Snapshot(name=str(version), fields=dict(version.fields), nodes=_states(items))
+    """Return a version's state (one query; versions store their reading order and labels)."""
+    states: dict[str, NodeState] = {}
+    rows = version.nodes.order_by("sort_index").values_list(
+        "key", "parent_key", "kind", "label", *NODE_FIELDS
+    )
+    for key, parent_key, kind, label, *values in rows:
+        content = {
+            name: _plain(name, value) for name, value in zip(NODE_FIELDS, values, strict=True)
+        }
+        states[str(key)] = NodeState(
+            key=str(key),
+            parent_key=str(parent_key) if parent_key else None,
+            kind=kind,
+            label=label,
+            content=content,
+        )
+    return Snapshot(name=str(version), fields=dict(version.fields), nodes=states)
 
 
 def snapshot_of_draft(plan: Plan, nodes: list[PlanNode] | None = None) -> Snapshot:

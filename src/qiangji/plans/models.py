@@ -483,6 +483,62 @@ class Comment(models.Model):
 # ---------------------------------------------------------------------------- trees
 
 
+class NodeSummary:
+    """A light, read-only node for the editor's tree and the completeness check.
+
+    Building 2,000 model instances costs ~50 ms; these cost a tenth. Only the start of the
+    description is loaded (``description_start``).
+    """
+
+    FIELDS = (
+        "pk",
+        "kind",
+        "parent_id",
+        "position",
+        "title",
+        "actors",
+        "venues",
+        "concerns",
+        "owner",
+        "deadline",
+        "budget",
+        "indicator",
+        "target",
+        "milestone",
+    )
+    __slots__ = (*FIELDS, "description_start", "key")
+
+    def __init__(self, values: tuple, description_start: str) -> None:
+        for name, value in zip(self.FIELDS, values, strict=True):
+            setattr(self, name, value)
+        self.description_start = description_start
+        self.key = None
+
+    @property
+    def description(self) -> str:
+        return self.description_start
+
+    def actor_list(self) -> list[str]:
+        return _lines(self.actors)
+
+    def concern_list(self) -> list[str]:
+        return _lines(self.concerns)
+
+    @classmethod
+    def for_plan(cls, plan: Plan) -> list[NodeSummary]:
+        """Return the plan's draft nodes (two queries: the fields, and keys of lines/projects)."""
+        from django.db.models.functions import Substr
+
+        rows = plan.nodes.annotate(description_start=Substr("description", 1, 121)).values_list(
+            *cls.FIELDS, "description_start"
+        )
+        nodes = [cls(row[:-1], row[-1] or "") for row in rows]
+        keys = dict(plan.nodes.exclude(kind=NodeKind.TASK).values_list("pk", "key"))
+        for node in nodes:
+            node.key = keys.get(node.pk)
+        return nodes
+
+
 @dataclass
 class TreeItem:
     """A node with its children and its heading label, in reading order."""

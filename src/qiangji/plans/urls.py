@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/fields/", views.save_fields, name="fields"),
     path("<int:pk>/nodes/add/", views.add_node, name="node_add"),
     path("<int:pk>/nodes/<int:node_id>/", views.node_view, name="node"),
+    path("<int:pk>/nodes/<int:node_id>/tasks/", views.node_tasks, name="node_tasks"),
     path("<int:pk>/nodes/<int:node_id>/edit/", views.node_edit, name="node_edit"),
     path("<int:pk>/nodes/<int:node_id>/save/", views.node_save, name="node_save"),
     path("<int:pk>/nodes/<int:node_id>/move/", views.node_move, name="node_move"),

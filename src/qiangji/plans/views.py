@@ -32,11 +32,13 @@ from qiangji.plans.models import (
     Comment,
     EditConflict,
     NodeKind,
+    NodeSummary,
     Plan,
     PlanNode,
     PlanVersion,
     flatten,
 )
+from qiangji.plans.rendering import RowContext, node_body_html, tasks_rows_html, tree_rows_html
 from qiangji.plans.timeline import plan_timeline
 from qiangji.programmes.models import Enrolment, Programme
 from qiangji.territories.models import Territory
@@ -65,8 +67,15 @@ def _node(plan: Plan, node_id: int) -> PlanNode:
     return get_object_or_404(PlanNode, plan=plan, pk=node_id)
 
 
-def _tree_context(plan: Plan) -> dict:
-    nodes = list(plan.nodes.all())
+#: Above this many nodes the editor shows each project's tasks on demand.
+COLLAPSE_TASKS_ABOVE = 400
+
+
+def _tree_context(
+    request: HttpRequest, plan: Plan, *, can_edit: bool, expanded: set[int] | None = None
+) -> dict:
+    # Long descriptions are cut in the database: the tree shows only their start.
+    nodes = NodeSummary.for_plan(plan)
     tree = actions.live_tree(plan, nodes)
     rows = []
     labels: dict[int, str] = {}
@@ -84,6 +93,7 @@ def _tree_context(plan: Plan) -> dict:
             "label": item.label,
             "full_label": labels[node.pk],
             "closes": [],
+            "task_count": len(item.children) if node.kind == NodeKind.PROJECT else 0,
         }
         rows.append(row)
         if node.kind != NodeKind.TASK:
@@ -94,8 +104,15 @@ def _tree_context(plan: Plan) -> dict:
         NodeKind.PROJECT: [r for r in rows if r["node"].kind == NodeKind.LINE],
         NodeKind.TASK: [r for r in rows if r["node"].kind == NodeKind.PROJECT],
     }
+    row_context = RowContext.for_request(request, plan, can_edit=can_edit)
+    collapse = len(rows) > COLLAPSE_TASKS_ABOVE
     return {
         "rows": rows,
+        "tree_html": tree_rows_html(
+            rows, row_context, collapse_tasks=collapse, expanded=expanded or set()
+        ),
+        "tasks_collapsed": collapse,
+        "comment_targets": [r for r in rows if r["node"].kind != NodeKind.TASK],
         "tree": tree,
         "completeness": check_plan(plan, tree),
         "parent_choices": parents,
@@ -103,8 +120,20 @@ def _tree_context(plan: Plan) -> dict:
     }
 
 
-def _render_tree(request: HttpRequest, plan: Plan, *, error: str = "") -> HttpResponse:
-    context = {"plan": plan, "can_edit": True, "tree_error": error, **_tree_context(plan)}
+def _expanded(request: HttpRequest) -> set[int]:
+    return {int(v) for v in request.POST.getlist("expand") if v.isdigit()}
+
+
+def _render_tree(
+    request: HttpRequest, plan: Plan, *, error: str = "", expand: set[int] | None = None
+) -> HttpResponse:
+    expanded = _expanded(request) | (expand or set())
+    context = {
+        "plan": plan,
+        "can_edit": True,
+        "tree_error": error,
+        **_tree_context(request, plan, can_edit=True, expanded=expanded),
+    }
     response = render(request, "plans/edit.html#tree", context)
     response["HX-Trigger"] = "plansChanged"
     return response
@@ -195,7 +224,7 @@ def _detail(
         "open_conflicts": plan.conflicts.filter(resolved_at__isnull=True, author=request.user)
         if can_edit
         else [],
-        **_tree_context(plan),
+        **_tree_context(request, plan, can_edit=can_edit),
     }
     if request.htmx and request.GET.get("part") == "completeness":
         return render(request, "plans/edit.html#completeness", context)
@@ -290,10 +319,23 @@ def _node_context(plan: Plan, node: PlanNode, form: NodeForm | None = None, **ex
 def node_view(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     plan, can_edit = _get_plan_for_user(request, pk)
     node = _node(plan, node_id)
-    context = {"plan": plan, "node": node, "can_edit": can_edit}
     if request.htmx:
-        return render(request, "plans/edit.html#node-body", context)
+        html = node_body_html(node, RowContext.for_request(request, plan, can_edit=can_edit))
+        return HttpResponse(html)
     return _back_to_plan(plan, f"node-{node.pk}")
+
+
+@login_required
+@require_GET
+def node_tasks(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
+    """Return the rows of one project's tasks (large plans load them on demand)."""
+    plan, can_edit = _get_plan_for_user(request, pk)
+    project = get_object_or_404(PlanNode, plan=plan, pk=node_id, kind=NodeKind.PROJECT)
+    if not request.htmx:
+        return _back_to_plan(plan, f"node-{project.pk}")
+    tasks = list(project.children.order_by("position", "pk"))
+    context = RowContext.for_request(request, plan, can_edit=can_edit)
+    return HttpResponse(tasks_rows_html(project, tasks, context))
 
 
 @login_required
@@ -351,11 +393,8 @@ def node_save(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, _("Saved."))
         return _back_to_plan(plan, f"node-{node.pk}")
-    response = render(
-        request,
-        "plans/edit.html#node-body",
-        {"plan": plan, "node": node, "can_edit": True, "saved": True},
-    )
+    html = node_body_html(node, RowContext.for_request(request, plan, can_edit=True), saved=True)
+    response = HttpResponse(html)
     response["HX-Trigger"] = "plansChanged"
     return response
 
@@ -369,7 +408,7 @@ def node_move(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
         wanted = PARENT_KIND[NodeKind(node.kind)]
         parents = []
         if wanted is not None:
-            context = _tree_context(plan)
+            context = _tree_context(request, plan, can_edit=True)
             parents = [r for r in context["rows"] if r["node"].kind == wanted]
         ctx = {"plan": plan, "node": node, "parents": parents, "can_edit": True}
         template = "plans/edit.html#node-move" if request.htmx else "plans/node_move.html"
@@ -402,7 +441,10 @@ def node_move(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return _back_to_plan(plan, f"node-{node.pk}")
-    return _render_tree(request, plan, error=error)
+    node.refresh_from_db()
+    return _render_tree(
+        request, plan, error=error, expand={node.parent_id} if node.parent_id else set()
+    )
 
 
 @login_required

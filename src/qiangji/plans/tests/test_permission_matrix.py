@@ -58,6 +58,7 @@ ROUTES = [
     ),
     Route("plans:node", READERS, kwargs=_n),
     Route("plans:node_edit", EDITORS, kwargs=_n),
+    Route("plans:node_tasks", READERS, kwargs=_n),
     Route("plans:node_save", EDITORS, kwargs=_n, method="post", data=_node_post),
     Route("plans:node_move", EDITORS, kwargs=_n),
     Route("plans:node_delete", EDITORS, kwargs=_n, method="post"),
