@@ -517,6 +517,14 @@ def _board_context(request: HttpRequest, group: TableGroup, *, can_post: bool) -
         )
         .order_by("-marked", "-vote_count", "created_at")[:MAX_CARDS_SHOWN]
     )
+    # Reversing four URLs per card dominated the fragment's render time: reverse once each.
+    sentinel = "987654321"
+    patterns = {
+        key: reverse(f"workshops:card_{key}", args=[int(sentinel)])
+        for key in ("vote", "comment", "mark", "promote")
+    }
+    for card in cards:
+        card.urls = {key: url.replace(sentinel, str(card.pk)) for key, url in patterns.items()}
     my_votes = set()
     if request.user.is_authenticated:
         my_votes = set(group.cards.filter(votes__voter=request.user).values_list("pk", flat=True))
