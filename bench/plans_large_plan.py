@@ -151,7 +151,7 @@ def main() -> None:
         from qiangji.plans.actions import do_close_round, do_save_node
         from qiangji.plans.models import PlanNode
 
-        world = load_foundation(password="bench-pass-123")
+        world = load_foundation(password="bench-pass-123")  # noqa: S106 - a throwaway database
         secretary = world.users["jiedao"]
         big = _build_plan(world, lines=LINES, projects=PROJECTS, tasks=TASKS)
         small = _build_plan(world, lines=1, projects=2, tasks=2)

@@ -54,7 +54,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind, Territory
@@ -255,7 +254,7 @@ class NodeContent(models.Model):
     """The content of a node, shared by the live tree and the frozen copies."""
 
     kind = models.CharField(_("Kind"), max_length=10, choices=NodeKind.choices)
-    title = models.CharField(pgettext_lazy("plan node", "Title"), max_length=200)
+    title = models.CharField(_("Node title"), max_length=200)
     description = models.TextField(_("Description"), blank=True)
     # 揉: what a project is bound to
     actors = models.TextField(_("Actors"), blank=True, help_text=_("One per line."))
