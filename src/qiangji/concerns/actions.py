@@ -33,7 +33,7 @@ from qiangji.concerns.models import (
     Topic,
     TopicModelStore,
 )
-from qiangji.lib.text import has_meaningful_text, normalise
+from qiangji.lib.text import has_meaningful_text, normalise, normalise_for_search
 
 # How many of a community's open concerns a new one is compared with for duplicates.
 DUPLICATE_WINDOW = 500
@@ -634,34 +634,33 @@ def do_run_import(*, batch) -> None:
     processed = len(rejects)
     for start in range(0, len(good), IMPORT_CHUNK):
         chunk = good[start : start + IMPORT_CHUNK]
-        with transaction.atomic():
-            for row in chunk:
-                values = row.values
-                key = values["key"]
-                if key in existing or key in seen:
-                    duplicates += 1
-                    continue
-                seen.add(key)
-                category = categories.get(normalise(values.get("category", "")))
-                try:
-                    do_file_concern(
-                        community=community,
-                        title=values.get("title", ""),
-                        text=values.get("text", ""),
-                        channel=Channel.IMPORT,
-                        compound=compounds.get(normalise(values.get("compound", ""))),
-                        reported_at=values.get("reported_at") or None,
-                        likes=values.get("likes") or 0,
-                        source=batch.source,
-                        external_id=key,
-                        category=category,
-                        person=f"import:{batch.source}:{key}",
-                        by=batch.uploaded_by,
-                        assign_topic=False,
-                    )
-                    created += 1
-                except ConcernError as exc:
-                    rejects.append({"line": row.line, "error": str(exc), "raw": row.raw})
+        fresh = []
+        for row in chunk:
+            key = row.values["key"]
+            if key in existing or key in seen:
+                duplicates += 1
+                continue
+            seen.add(key)
+            fresh.append(row)
+        items = [
+            {
+                "line": row.line,
+                "raw": row.raw,
+                "title": row.values.get("title", ""),
+                "text": row.values.get("text", ""),
+                "compound": compounds.get(normalise(row.values.get("compound", ""))),
+                "reported_at": row.values.get("reported_at") or None,
+                "likes": row.values.get("likes") or 0,
+                "category": categories.get(normalise(row.values.get("category", ""))),
+                "external_id": row.values["key"],
+            }
+            for row in fresh
+        ]
+        added, refused = do_bulk_file_concerns(
+            community=community, items=items, source=batch.source, by=batch.uploaded_by
+        )
+        created += added
+        rejects.extend(refused)
         processed += len(chunk)
         ImportBatch.objects.filter(pk=batch.pk).update(
             processed_rows=processed,
@@ -677,3 +676,107 @@ def do_run_import(*, batch) -> None:
         rejects=rejects,
         finished_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def do_bulk_file_concerns(
+    *, community, items: list[dict], source: str, by=None
+) -> tuple[int, list[dict]]:
+    """File many imported concerns at once; return how many were stored and the refused rows.
+
+    The same steps as `do_file_concern`, done per batch: one routing call, one near-duplicate
+    grouping of the batch together with the community's recent open concerns, bulk inserts.
+    """
+    from qiangji.concerns.models import person_key
+
+    refused, valid = [], []
+    for item in items:
+        try:
+            item["text"] = validate_text(item["text"] or item["title"])
+        except ConcernError as exc:
+            refused.append({"line": item["line"], "error": str(exc), "raw": item["raw"]})
+            continue
+        item["title"] = (item["title"] or "").strip()[:200]
+        valid.append(item)
+    if not valid:
+        return 0, refused
+    texts = [f"{it['title']} {it['text']}" for it in valid]
+    to_route = [i for i, it in enumerate(valid) if it["category"] is None]
+    for i, route in zip(to_route, route_texts([texts[i] for i in to_route]), strict=True):
+        valid[i]["route"] = route
+    candidates = list(
+        Concern.objects.filter(community=community)
+        .open()
+        .roots()
+        .order_by("-reported_at")
+        .only("pk", "title", "text")[:DUPLICATE_WINDOW]
+    )
+    groups = dedup.group_near_duplicates([f"{c.title} {c.text}" for c in candidates] + texts)
+    group_root: dict[int, Concern] = {}
+    for candidate, group in zip(candidates, groups, strict=False):
+        group_root.setdefault(group, candidate)
+    now = timezone.now()
+    roots, followers = [], []
+    for index, item in enumerate(valid):
+        category, confidence, by_staff = item["category"], 1.0, True
+        if category is None:
+            (category, confidence), by_staff = item["route"], False
+        reported_at = item["reported_at"] or now
+        concern = Concern(
+            community=community,
+            compound=item["compound"],
+            channel=Channel.IMPORT,
+            title=item["title"],
+            text=item["text"],
+            reporter_key=person_key(f"import:{source}:{item['external_id']}"),
+            likes=max(int(item["likes"] or 0), 0),
+            source=source,
+            external_id=item["external_id"],
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+            reported_at=reported_at,
+            category=category,
+            category_confidence=confidence,
+            category_by_staff=by_staff,
+        )
+        concern.search_text = normalise_for_search(texts[index])
+        refresh_priority(concern, save=False)
+        group = groups[len(candidates) + index]
+        if group in group_root:
+            followers.append((concern, group))
+        else:
+            group_root[group] = concern
+            roots.append(concern)
+    Concern.objects.bulk_create(roots, batch_size=500)
+    for concern, group in followers:
+        concern.duplicate_of = group_root[group]
+    Concern.objects.bulk_create([c for c, _ in followers], batch_size=500)
+    stored = roots + [c for c, _ in followers]
+    hours = {kind: DeadlineRule.hours_for(kind) for kind in TicketKind.values}
+    tickets = []
+    for concern in stored:
+        kind = _ticket_kind(f"{concern.title} {concern.text}")
+        tickets.append(
+            Ticket(
+                concern=concern,
+                kind=kind,
+                deadline_at=concern.reported_at + dt.timedelta(hours=hours[kind]),
+            )
+        )
+    Ticket.objects.bulk_create(tickets, batch_size=500)
+    TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket=t,
+                action=TicketAction.ACCEPT,
+                to_state=TicketState.ACCEPTED,
+                by=t.concern.created_by,
+                note=_("Filed via %(channel)s") % {"channel": Channel.IMPORT.label},
+                at=now,
+            )
+            for t in tickets
+        ],
+        batch_size=500,
+    )
+    for root in {id(group_root[g]): group_root[g] for _concern, g in followers}.values():
+        _regroup(root)
+    return len(stored), refused

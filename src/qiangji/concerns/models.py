@@ -123,7 +123,13 @@ class Reporter(models.Model):
 
 class ConcernQuerySet(models.QuerySet):
     def in_territory(self, territory) -> ConcernQuerySet:
-        return self.filter(community__path__startswith=territory.path)
+        """Return the concerns of a community, or of every community below a territory."""
+        if territory.kind == "community":
+            return self.filter(community_id=territory.pk)
+        from qiangji.territories.models import Territory
+
+        communities = Territory.objects.filter(path__startswith=territory.path, kind="community")
+        return self.filter(community_id__in=communities.values("pk"))
 
     def open(self) -> ConcernQuerySet:
         return self.filter(closed_at__isnull=True)
@@ -237,6 +243,20 @@ class Concern(models.Model):
                 name="concern_top_idx",
             ),
             models.Index(fields=["community", "-reported_at"], name="concern_recent_idx"),
+            models.Index(
+                fields=["community", "closed_at", "duplicate_of", "-care_score"],
+                name="concern_cared_idx",
+            ),
+            models.Index(
+                fields=[
+                    "community",
+                    "closed_at",
+                    "duplicate_of",
+                    "-urgency_score",
+                    "-priority_score",
+                ],
+                name="concern_urgent_idx",
+            ),
         ]
 
     def __str__(self) -> str:

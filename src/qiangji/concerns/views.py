@@ -746,6 +746,15 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     else:
         counts = {}
+        stalled = batch.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.FAILED)
+        if request.method == "POST" and request.POST.get("resume") and stalled:
+            # A worker that died midway left the batch running: run it again; rows already
+            # stored are recognised by their key, so nothing is added twice.
+            from qiangji.concerns.tasks import run_import
+
+            ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.QUEUED, error="")
+            run_import.enqueue(batch.pk)
+            return redirect("concerns:import_detail", pk=batch.pk)
     context = {
         "batch": batch,
         "headers": headers,

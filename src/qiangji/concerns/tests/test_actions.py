@@ -239,3 +239,43 @@ def test_channel_is_recorded(community):
     concern = do_file_concern(community=community, text="楼道灯坏了", channel=Channel.PATROL)
     assert concern.get_channel_display()
     assert not Topic.objects.exists()
+
+
+def test_bulk_filing_groups_near_duplicates_with_open_concerns_and_each_other(community):
+    existing = do_file_concern(
+        community=community, text="石榴园示例一区3栋电梯又坏了，老人下不了楼", person="a"
+    )
+
+    def item(n: int, text: str) -> dict:
+        return {
+            "line": n,
+            "raw": [text],
+            "title": "",
+            "text": text,
+            "compound": None,
+            "reported_at": None,
+            "likes": n,
+            "category": None,
+            "external_id": f"k{n}",
+        }
+
+    stored, refused = actions.do_bulk_file_concerns(
+        community=community,
+        items=[
+            item(2, "石榴园示例一区3栋电梯又坏了，老人下不了楼！"),
+            item(3, "广场舞声音太大，晚上睡不着觉"),
+            item(4, "广场舞声音太大了，晚上睡不着觉啊"),
+            item(5, "😡😡"),
+        ],
+        source="board",
+    )
+    assert stored == 3 and [r["line"] for r in refused] == [5]
+    existing.refresh_from_db()
+    assert Concern.objects.get(external_id="k2").duplicate_of == existing
+    assert existing.residents == 2 and existing.likes == 2
+    dance = Concern.objects.get(external_id="k3")
+    assert Concern.objects.get(external_id="k4").duplicate_of == dance
+    assert all(
+        c.ticket.state == TicketState.ACCEPTED for c in Concern.objects.filter(source="board")
+    )
+    assert dance.category is not None and dance.priority_score > 0

@@ -313,3 +313,74 @@ def test_erasing_and_exporting_a_residents_data(secretary_client, community):
     secretary_client.post(reverse("concerns:erase_reporter", args=[concern.pk]))
     assert Reporter.objects.get().phone == ""
     assert Concern.objects.get().text == "路灯坏了"
+
+
+def test_an_import_interrupted_midway_completes_on_a_second_run_without_duplicates(
+    secretary_client, community
+):
+    from qiangji.concerns import actions, importing
+
+    lines = ["编号,内容"] + [f"{i},第{i}号楼的路灯坏了{i}天" for i in range(1, 1201)]
+    content = "\n".join(lines).encode("utf-8")
+    table = importing.read_table("x.csv", content)
+    mapping = importing.guess_mapping(table.headers)
+    batch = ImportBatch.objects.create(
+        community=community,
+        source="12345",
+        filename="x.csv",
+        content=content,
+        mapping=mapping,
+        state="running",
+    )
+    # The worker stored the first chunk, then died.
+    first = [r for r in importing.parse_rows(table, mapping)][:500]
+    items = [
+        {
+            "line": r.line,
+            "raw": r.raw,
+            "title": "",
+            "text": r.values["text"],
+            "compound": None,
+            "reported_at": None,
+            "likes": 0,
+            "category": None,
+            "external_id": r.values["key"],
+        }
+        for r in first
+    ]
+    actions.do_bulk_file_concerns(community=community, items=items, source="12345")
+    page = secretary_client.get(reverse("concerns:import_detail", args=[batch.pk]))
+    assert 'name="resume"' in page.text
+    secretary_client.post(reverse("concerns:import_detail", args=[batch.pk]), {"resume": "1"})
+    batch.refresh_from_db()
+    assert batch.state == "done" and batch.created_rows == 700 and batch.duplicate_rows == 500
+    assert Concern.objects.filter(source="12345").count() == 1200
+
+
+def test_a_file_without_a_text_column_cannot_be_imported(secretary_client, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("concerns:import_upload") + f"?territory={community.pk}"
+    response = secretary_client.post(
+        url, {"file": SimpleUploadedFile("w.csv", "甲,乙\n1,2\n".encode()), "source": "x"}
+    )
+    page = secretary_client.get(response["Location"])
+    assert 'name="confirm"' not in page.text
+    secretary_client.post(response["Location"], {"confirm": "1"})
+    assert ImportBatch.objects.get().state == "preview" and not Concern.objects.exists()
+
+
+def test_a_photo_is_accepted_and_a_fake_one_refused(client, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 150), "red").save(buffer, "PNG")
+    photo = SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png")
+    response = client.post(_form_url(community), {"text": "井盖坏了，见照片", "photo": photo})
+    assert response.status_code == 302 and Concern.objects.get().photo.name.endswith(".png")
+    fake = SimpleUploadedFile("p.png", b"<script>alert(1)</script>", content_type="image/png")
+    assert (
+        client.post(_form_url(community), {"text": "另一件事：路灯不亮", "photo": fake}).status_code
+        == 400
+    )
