@@ -380,19 +380,23 @@ def _parse_score(raw: str, criterion: Criterion, rubric: Rubric) -> tuple[int | 
 
 @transaction.atomic
 def do_save_draft(
-    *, review: Review, by, data: DraftInput, revision: int | None = None
+    *, review: Review, by, data: DraftInput, revision: int | None = None, token: str = ""
 ) -> list[str]:
     """Save what is valid in a draft and return the errors of what is not.
 
-    ``revision`` is the draft's revision the form was loaded with; a stale one (the same
-    review saved from another tab) is refused rather than silently overwriting.
+    ``revision`` is the draft's revision the form was loaded with and ``token`` identifies the
+    page it was loaded in. A stale revision saved last from another page (the same review open
+    in two tabs) is refused rather than silently overwritten; from the same page it is only
+    this page's previous autosave overtaking, and the full form it posts wins.
     """
     review = Review.objects.select_for_update().get(pk=review.pk)
     if by.pk != review.reviewer_id:
         raise ReviewError(_("Only the assigned reviewer can write this review."))
     if review.is_submitted:
         raise ReviewError(_("This review is submitted and can no longer change."))
-    if revision is not None and revision != review.revision:
+    token = (token or "")[:32]
+    same_page = bool(token) and token == review.edit_token
+    if revision is not None and revision != review.revision and not same_page:
         raise ReviewError(
             _("This review was saved elsewhere meanwhile; reload the page to see the latest text.")
         )
@@ -416,7 +420,8 @@ def do_save_draft(
     else:
         errors.append(_("Confidence must be low, medium or high."))
     review.revision += 1
-    review.save(update_fields=["opinion", "confidence", "revision", "updated_at"])
+    review.edit_token = token
+    review.save(update_fields=["opinion", "confidence", "revision", "edit_token", "updated_at"])
     return errors
 
 

@@ -253,6 +253,8 @@ class Review(models.Model):
     revision = models.PositiveIntegerField(
         default=1, help_text="Version column against lost updates."
     )
+    # The page (browser tab) that saved last: its own in-flight autosaves are not conflicts.
+    edit_token = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -521,6 +522,7 @@ def _review_context(review: Review, *, can_edit: bool, errors: list[str] | None 
         if latest and latest.number != version.number
         else "",
         "errors": errors or [],
+        "edit_token": uuid.uuid4().hex,
         "confidence_choices": Review.Confidence.choices,
         "quote_fields": [
             (name, Plan._meta.get_field(name).verbose_name) for name in PLAN_TEXT_FIELDS
@@ -580,8 +582,14 @@ def review_save(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             data=_draft_input(request.POST),
             revision=_revision(request.POST),
+            token=request.POST.get("tab", ""),
         )
     except ReviewError as exc:
+        if request.htmx:  # shown where the autosave reports, without losing the form
+            review.refresh_from_db()
+            return render(
+                request, "reviews/review.html#save-state", {"review": review, "errors": [str(exc)]}
+            )
         return _error_response(request, str(exc), reverse("reviews:review", kwargs={"pk": pk}))
     review.refresh_from_db()
     if request.htmx:
@@ -610,6 +618,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             data=_draft_input(request.POST),
             revision=_revision(request.POST),
+            token=request.POST.get("tab", ""),
         )
         if errors:
             raise ReviewError(" ".join(errors))

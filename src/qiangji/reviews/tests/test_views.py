@@ -399,3 +399,20 @@ def test_only_a_leader_can_post_a_remark_and_bad_visibility_is_refused(review_wo
     )
     assert response.status_code == 422 and "message-error" in response.text
     assert client_for(review_world.world.users["lingdao"]).get(url).status_code == 405
+
+
+def test_autosave_from_a_second_tab_reports_the_conflict_in_the_save_state(
+    review_world, client_for
+):
+    mentor = review_world.world.users["daoshi"]
+    review = do_start_review(assignment=review_world.assignment, by=mentor)
+    client = client_for(mentor)
+    url = reverse("reviews:review_save", kwargs={"pk": review.pk})
+    client.post(url, {"opinion": "甲", "revision": 1, "tab": "a"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, {"opinion": "乙", "revision": 1, "tab": "b"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert 'id="save-state"' in response.text and "message-error" in response.text
+    review.refresh_from_db()
+    assert review.opinion == "甲"
