@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from qiangji.lib.cndiff import diff_html
 from qiangji.plans.models import (
@@ -118,7 +119,7 @@ def snapshot_of_draft(plan: Plan, nodes: list[PlanNode] | None = None) -> Snapsh
     for node in nodes:
         node._parent_uuid = keys.get(node.parent_id)
     items = flatten(build_tree(nodes, key=lambda n: n.pk, parent=lambda n: n.parent_id))
-    return Snapshot(name="draft", fields=plan.text_fields(), nodes=_states(items))
+    return Snapshot(name=str(_("Draft")), fields=plan.text_fields(), nodes=_states(items))
 
 
 @dataclass

@@ -121,3 +121,39 @@ def test_a_second_editor_of_the_same_node_meets_the_conflict_view_and_both_texts
     second.wait_for_load_state("networkidle")
     node.refresh_from_db()
     assert node.description == "每周二测血压；每月一次义诊。"
+
+
+def test_the_demo_plan_on_a_desktop_editor_diff_print_and_a_mentors_mention(
+    new_page, live_server, demo_world
+):
+    from qiangji.notifications.models import Notice
+    from qiangji.plans import demo
+
+    demo.load(demo_world)
+    plan = Plan.objects.get(community=demo_world.shiliuyuan)
+    page = new_page(DESKTOP)
+    login(page, live_server, "shiliuyuan")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    expect(page.locator(".brand-summary")).to_contain_text("幸福石榴园，服务520")
+    assert page.locator("li.kind-project").count() == 5
+    screenshot(page, "plans-editor-desktop")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/diff/")
+    expect(page.locator("#diff-body")).to_contain_text("健康服务站")
+    page.select_option("#diff-mode", "char")
+    expect(page.locator("#diff-body ins").first).to_be_visible()
+    screenshot(page, "plans-diff-desktop")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/print/")
+    expect(page.locator(".doc-title")).to_contain_text("幸福石榴园")
+    screenshot(page, "plans-print-desktop")
+
+    mentor = new_page(PHONE)
+    login(mentor, live_server, "daoshi")
+    mentor.goto(f"{live_server.url}/plans/{plan.pk}/")
+    assert mentor.locator("#add-line").count() == 0
+    mentor.fill("#comment-body", "@shiliuyuan 四点半课堂站的安全预案要补上。")
+    mentor.locator(".comment-form button[type=submit]").click()
+    expect(mentor.locator("#discussion")).to_contain_text("四点半课堂站的安全预案")
+    screenshot(mentor, "plans-discussion-phone")
+    assert (
+        Notice.objects.filter(recipient=demo_world.users["shiliuyuan"], kind="mention").count() == 2
+    )
