@@ -124,3 +124,32 @@ def test_screenshots_of_the_workshop_pages(new_page, live_server, salon_world):
     phone.click("#feedback-form button[type=submit]")
     expect(phone.locator(".messages")).to_be_visible()
     screenshot(phone, "workshops-stall-phone")
+
+
+def test_a_poll_does_not_wipe_a_comment_being_typed(new_page, live_server, salon_world):
+    table = TableGroup.objects.get(
+        activity__title=demo.SALON_TITLE, community=salon_world.shiliuyuan
+    )
+    board_url = f"{live_server.url}/workshops/g/{table.pk}/"
+    card = table.cards.get(text="幸福石榴园，服务520")
+    mentor, secretary = new_page(PHONE), new_page(PHONE)
+    login(mentor, live_server, "daoshi")
+    login(secretary, live_server, "shiliuyuan")
+    mentor.goto(board_url)
+    secretary.goto(board_url)
+    mentor.locator(f"#tools-{card.pk} summary").click()
+    comment = mentor.locator(f"#tools-{card.pk} input[name=text]")
+    comment.fill("目标再具体一些：520指什么？")
+    secretary.fill("#card-form input[name=text]", "周末亲子课堂")
+    secretary.click("#add-card")
+    expect(secretary.locator(".idea-text", has_text="周末亲子课堂")).to_be_visible()
+    mentor.wait_for_timeout(3000)  # two polls have answered meanwhile
+    expect(comment).to_have_value("目标再具体一些：520指什么？")
+    mentor.locator(f"#tools-{card.pk} .comment-send").click()
+    expect(mentor.locator(f"#card-{card.pk} .comments")).to_contain_text("520指什么")
+    expect(mentor.locator(".idea-text", has_text="周末亲子课堂")).to_be_visible(timeout=3000)
+    expect(mentor.locator(f"#tools-{card.pk}")).to_have_attribute("open", "")
+    expect(secretary.locator(f"#card-{card.pk} .comments")).to_contain_text(
+        "520指什么", timeout=3000
+    )
+    screenshot(mentor, "workshops-board-mentor-comment-phone")
