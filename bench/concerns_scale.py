@@ -353,7 +353,8 @@ def main() -> None:
             result["lists"] = stage_lists(communities)
         if "import" in stages:
             result["import"] = stage_import(communities, pieces, args.import_rows)
-    print(f"written {write_result(f'concerns_scale_{args.n}', result)}")
+    name = f"concerns_scale_{args.n}_" + "_".join(s for s in ("clustering", "arrivals", "lists", "import") if s in stages)
+    print(f"written {write_result(name, result)}")
 
 
 if __name__ == "__main__":

@@ -128,6 +128,36 @@ def do_train_routing(*, by=None) -> RoutingModelStore | None:
     return store
 
 
+# --- the user dictionary -------------------------------------------------------------------
+_territory_words_state: dict[str, int] = {}
+
+
+def load_territory_words() -> None:
+    """Add the names of communities, compounds and grids to the segmenter's user dictionary.
+
+    Names are added with and without their level suffix (石榴园社区 and 石榴园), so they stay
+    whole words, and topic labels leave them out (they say where, not what). Reloaded when
+    the number of territories changes.
+    """
+    from qiangji.lib.text import default_segmenter
+    from qiangji.territories.models import Kind, Territory
+
+    count = Territory.objects.count()
+    if _territory_words_state.get("count") == count:
+        return
+    names = Territory.objects.filter(
+        kind__in=[Kind.COMMUNITY, Kind.COMPOUND, Kind.SUBDISTRICT]
+    ).values_list("name", flat=True)
+    words = set()
+    for name in names:
+        words.add(name)
+        stem = re.sub(r"(社区|小区|街道|网格)$", "", name)
+        if len(stem) >= 2:
+            words.add(stem)
+    default_segmenter().add_words(sorted(words))
+    _territory_words_state["count"] = count
+
+
 # --- filing -------------------------------------------------------------------------------
 def _ticket_kind(text: str) -> str:
     norm = normalise(text)
@@ -269,6 +299,7 @@ def do_file_concern(
     from qiangji.concerns.models import person_key
 
     text = validate_text(text)
+    load_territory_words()
     title = (title or "").strip()[:200]
     if compound is not None and compound.parent_id != community.pk:
         raise ConcernError(_("The compound is not in this community."))
@@ -526,6 +557,7 @@ def _assign_topic(concern: Concern) -> None:
 @transaction.atomic
 def do_refresh_topics(*, territory) -> list[Topic]:
     """Refit the hot topics of a territory's open concerns and store them with their model."""
+    load_territory_words()
     concerns = list(
         Concern.objects.in_territory(territory)
         .open()

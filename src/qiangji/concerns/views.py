@@ -273,6 +273,10 @@ def index(request: HttpRequest) -> HttpResponse:
     territory = _scope(request, access)
     concerns = _visible_concerns(access, territory)
     state = request.GET.get("state", "open")
+    query = request.GET.get("q", "").strip()[:100]
+    if not query:
+        # Reports of the same matter are listed once, under the first; a search finds them all.
+        concerns = concerns.roots()
     if state == "open":
         concerns = concerns.open()
     elif state == "closed":
@@ -284,7 +288,6 @@ def index(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category.isdigit():
         concerns = concerns.filter(category_id=int(category))
-    query = request.GET.get("q", "").strip()[:100]
     if query:
         concerns = concerns.search(query)
     order = request.GET.get("order", "priority")

@@ -116,7 +116,7 @@ STOPWORDS: frozenset[str] = frozenset(
     希望 请 请求 恳请 要求 反映 建议 咨询 投诉 举报 问题 情况 关于 相关 有关 领导 您好 你好 尊敬
     谢谢 感谢 一下 一个 一些 现在 目前 今天 每天 时候 多 少 个 些 等 等等 啊 吧 呢 吗 呀 哦 嘛
     如果 因为 所以 但是 而且 并且 然后 虽然 还是 只是 就是 但 并 由于 以及 进行 存在 导致 造成
-    市 区 县 A市 能否 是否 一直 何时 尽快 及时 解决 处理 部门""".split()
+    市 区 县 A市 能否 是否 一直 何时 尽快 及时 解决 处理 部门 示例 小区 社区 居民 业主 回家""".split()
 )
 
 _TOKEN_OK_RE = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]")
@@ -129,6 +129,7 @@ class Segmenter:
         self._jieba = rjieba.Jieba()
         self._lock = threading.Lock()
         self.user_words: set[str] = set()
+        self._user_lower: set[str] = set()
         self.add_words(user_words)
 
     def add_words(self, words: Iterable[str]) -> None:
@@ -138,9 +139,12 @@ class Segmenter:
                 word = normalise(word).replace(" ", "")
                 if len(word) >= 2 and word not in self.user_words:
                     # A high frequency makes the name win over the split the general
-                    # dictionary would prefer ("柯尔山" rather than "柯尔" + "山").
-                    self._jieba.add_word(word, 200_000, "ns")
+                    # dictionary would prefer ("柯尔山" rather than "柯尔" + "山"). The
+                    # lower-case form too, for the lower-cased text of search and topics.
+                    for form in {word, word.lower()}:
+                        self._jieba.add_word(form, 200_000, "ns")
                     self.user_words.add(word)
+                    self._user_lower.add(word.lower())
 
     def cut(self, text: str) -> list[str]:
         """Return the tokens of already-normalised text, punctuation and spaces dropped."""
@@ -155,10 +159,16 @@ class Segmenter:
         ]
 
     def topic_terms(self, text: str) -> list[str]:
-        """Return the nouns, verbs and names of raw text: the words that say what a topic is."""
+        """Return the nouns and verbs of raw text: what it is about (user-dictionary places dropped)."""
         out = []
         for tok, tag in self._jieba.tag(normalise(text).lower()):
-            if not tag or tag[0] not in "nvl" or tok in STOPWORDS or len(tok) < 2:
+            if (
+                not tag
+                or tag[0] not in "nvl"
+                or tok in STOPWORDS
+                or len(tok) < 2
+                or tok in self._user_lower
+            ):
                 continue
             if _TOKEN_OK_RE.search(tok) and not tok.isdigit():
                 out.append(tok)

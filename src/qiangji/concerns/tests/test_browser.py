@@ -142,3 +142,33 @@ def test_a_secretary_opens_the_top_ten_on_a_phone_and_moves_a_ticket_through_the
         "follow_up",
     ]
     screenshot(page, "concerns-ticket-closed-phone")
+
+
+def test_a_secretary_searches_the_list_reads_hot_topics_and_statistics_on_a_desktop(
+    new_page, live_server, demo_world
+):
+    demo.load(demo_world)
+    page = new_page(DESKTOP)
+    login(page, live_server, "shiliuyuan")
+    page.goto(f"{live_server.url}/concerns/")
+    expect(page.locator("h1")).to_contain_text("石榴园社区")
+    page.fill("input[name=q]", "電梯")
+    page.locator("form.concern-filters button[type=submit]").click()
+    expect(page.locator("#results .concern-list li").first).to_contain_text("电梯")
+    assert all(
+        "电梯" in text for text in page.locator("#results .concern-list li a").all_inner_texts()
+    )
+    screenshot(page, "concerns-list-search-desktop")
+    page.goto(f"{live_server.url}/concerns/topics/")
+    expect(page.locator(".cards article").first).to_be_visible()
+    screenshot(page, "concerns-topics-desktop")
+    page.goto(f"{live_server.url}/concerns/stats/")
+    expect(page.locator("tbody tr").first).to_contain_text("石榴园社区")
+    screenshot(page, "concerns-stats-desktop")
+    page.goto(f"{live_server.url}/concerns/new/?community={demo_world.shiliuyuan.pk}")
+    page.select_option("select[name=channel]", "patrol")
+    page.fill("textarea[name=text]", "巡查发现石榴园示例二区5栋楼道堆放杂物（示例）")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#concern-text")).to_contain_text("楼道堆放杂物")
+    screenshot(page, "concerns-detail-desktop")

@@ -77,3 +77,11 @@ def test_content_terms_drop_stopwords():
 def test_very_long_text_is_normalised_without_error():
     text = "電梯壞了" * 25_000
     assert normalise(text) == "电梯坏了" * 25_000
+
+
+def test_topic_terms_leave_out_place_names_whatever_their_case():
+    seg = Segmenter(["K23幸福家园", "石榴园"])
+    terms = seg.topic_terms("K23幸福家园的电梯坏了，石榴园的垃圾没人清运")
+    assert "电梯" in terms and "垃圾" in terms
+    assert "k23幸福家园" not in terms and "石榴园" not in terms
+    assert "k23幸福家园" in seg.cut("k23幸福家园停车难")
