@@ -700,6 +700,13 @@ def do_run_import(*, batch) -> None:
             duplicate_rows=duplicates,
             rejects=rejects,
         )
+    from qiangji.concerns.tasks import refresh_topics, retrain_routing
+
+    # Imported categories are labelled history: learn from them; new concerns change topics.
+    if created and any(item.values.get("category") for item in good):
+        transaction.on_commit(lambda: retrain_routing.enqueue())
+    if created:
+        transaction.on_commit(lambda: refresh_topics.enqueue(community.pk))
     ImportBatch.objects.filter(pk=batch.pk).update(
         state=ImportState.DONE,
         processed_rows=len(rows),

@@ -279,3 +279,26 @@ def test_bulk_filing_groups_near_duplicates_with_open_concerns_and_each_other(co
         c.ticket.state == TicketState.ACCEPTED for c in Concern.objects.filter(source="board")
     )
     assert dance.category is not None and dance.priority_score > 0
+
+
+def test_an_import_with_categories_trains_the_router_and_refreshes_topics(
+    community, django_capture_on_commit_callbacks
+):
+    from qiangji.concerns.models import ImportBatch
+
+    texts, labels = labelled_set(6, seed=11)
+    lines = ["编号,内容,分类"] + [
+        f"{i},{t},{lab}" for i, (t, lab) in enumerate(zip(texts, labels, strict=True))
+    ]
+    batch = ImportBatch.objects.create(
+        community=community,
+        source="history",
+        filename="h.csv",
+        content="\n".join(lines).encode(),
+        mapping={"external_id": "编号", "text": "内容", "category": "分类"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_run_import(batch=batch)
+    assert Concern.objects.filter(category_by_staff=True).count() == 30
+    assert actions.active_routing_model() is not None
+    assert Topic.objects.filter(territory=community).exists()
