@@ -176,6 +176,8 @@ def krippendorff_alpha(
     matrix built from every pairable unit (a unit with at least two ratings), then
     ``alpha = 1 - (n - 1) * sum(o_ck * d_ck) / sum(n_c * n_k * d_ck)``.
     """
+    if len(reliability_data) == 0:
+        return AlphaResult(None, metric, 0, 0, None, None, Reason.NO_VALUES)
     table = np.array(
         [[np.nan if v is None else float(v) for v in row] for row in reliability_data],
         dtype=float,

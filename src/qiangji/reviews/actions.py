@@ -97,6 +97,9 @@ def _create_version(
 @transaction.atomic
 def do_ensure_rubric(*, programme: Programme, by=None) -> Rubric:
     """Return the programme's current rubric, creating the default one (1–5, five criteria)."""
+    current = Rubric.objects.current_for(programme)
+    if current is not None:
+        return current  # the common case: no lock needed
     Programme.objects.select_for_update().get(pk=programme.pk)
     current = Rubric.objects.current_for(programme)
     if current is not None:

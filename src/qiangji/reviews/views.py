@@ -352,14 +352,10 @@ def auto_assign(request: HttpRequest, pk: int) -> HttpResponse:
     require(rights.manage)
     fallback = reverse("reviews:programme", kwargs={"pk": pk})
     try:
-        round_number = int(request.POST.get("round", ""))
+        round_number = _bounded_int(request.POST.get("round"), 1, MAX_ROUND)
         per_plan = int(request.POST.get("per_plan", "3"))
         due_on = _parse_date(request.POST.get("due_on", ""))
     except ValueError:
-        return _error_response(
-            request, _("Give a round, a number of reviewers and a valid date."), fallback
-        )
-    if round_number < 1 or round_number > 50:
         return _error_response(
             request, _("Give a round, a number of reviewers and a valid date."), fallback
         )
@@ -383,6 +379,18 @@ def auto_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{fallback}?round={round_number}")
 
 
+MAX_ROUND = 50
+MAX_PK = 2**31 - 1
+
+
+def _bounded_int(raw: str | None, low: int, high: int) -> int:
+    """Return raw as an int within [low, high]; ValueError for anything else."""
+    value = int((raw or "").strip())
+    if not low <= value <= high:
+        raise ValueError(raw)
+    return value
+
+
 def _parse_date(raw: str):
     raw = (raw or "").strip()
     if not raw:
@@ -401,9 +409,11 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     from qiangji.accounts.models import User
 
     try:
-        plan = Plan.objects.get(pk=int(request.POST.get("plan", "")), programme=programme)
-        reviewer = User.objects.get(pk=int(request.POST.get("reviewer", "")))
-        round_number = int(request.POST.get("round", ""))
+        plan = Plan.objects.get(
+            pk=_bounded_int(request.POST.get("plan"), 1, MAX_PK), programme=programme
+        )
+        reviewer = User.objects.get(pk=_bounded_int(request.POST.get("reviewer"), 1, MAX_PK))
+        round_number = _bounded_int(request.POST.get("round"), 1, MAX_ROUND)
         due_on = _parse_date(request.POST.get("due_on", ""))
     except (ValueError, Plan.DoesNotExist, User.DoesNotExist):
         return _error_response(request, _("Choose a plan, a mentor and a round."), fallback)
@@ -445,8 +455,10 @@ def conflict_add(request: HttpRequest, pk: int) -> HttpResponse:
     from qiangji.accounts.models import User
 
     try:
-        community = programme.communities.get(pk=int(request.POST.get("community", "")))
-        reviewer_pk = int(request.POST.get("reviewer") or request.user.pk)
+        community = programme.communities.get(
+            pk=_bounded_int(request.POST.get("community"), 1, MAX_PK)
+        )
+        reviewer_pk = _bounded_int(request.POST.get("reviewer") or str(request.user.pk), 1, MAX_PK)
         reviewer = User.objects.get(pk=reviewer_pk)
     except (ValueError, User.DoesNotExist, Territory.DoesNotExist):
         return _error_response(
@@ -1036,7 +1048,7 @@ def stage_publish(request: HttpRequest, pk: int) -> HttpResponse:
     programme, rights = _get_programme_for_user(request, pk)
     require(rights.manage)
     try:
-        round_number = int(request.POST.get("round", ""))
+        round_number = _bounded_int(request.POST.get("round"), 1, MAX_ROUND)
     except ValueError:
         return _error_response(
             request, _("Choose a round."), reverse("reviews:stage", kwargs={"pk": pk})

@@ -84,6 +84,8 @@ def test_alpha_is_undefined_when_no_unit_has_two_ratings():
 
 def test_alpha_of_an_empty_table_says_there_are_no_values():
     assert krippendorff_alpha([[N, N]]).reason is Reason.NO_VALUES
+    assert krippendorff_alpha([]).reason is Reason.NO_VALUES
+    assert krippendorff_alpha(np.empty((0, 3))).reason is Reason.NO_VALUES
 
 
 def _interval_alpha_by_variances(table: np.ndarray) -> float:
