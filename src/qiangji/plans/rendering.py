@@ -113,8 +113,8 @@ def node_body_html(node: PlanNode, ctx: RowContext, *, saved: bool = False) -> S
         parts.append(
             '<div class="node-actions">'
             f'<a href="{url}edit/" hx-get="{url}edit/" {target} class="act">{t["edit"]}</a>'
-            f'<button type="button" {tree} hx-vals=\'{{{keep}"offset": -1}}\' class="act" aria-label="{t["up"]}" title="{t["up"]}">↑</button>'
-            f'<button type="button" {tree} hx-vals=\'{{{keep}"offset": 1}}\' class="act" aria-label="{t["down"]}" title="{t["down"]}">↓</button>'
+            f'<button type="button" id="up-{pk}" {tree} hx-vals=\'{{{keep}"offset": -1}}\' class="act" aria-label="{t["up"]}" title="{t["up"]}">↑</button>'
+            f'<button type="button" id="down-{pk}" {tree} hx-vals=\'{{{keep}"offset": 1}}\' class="act" aria-label="{t["down"]}" title="{t["down"]}">↓</button>'
             + (
                 f'<a href="{url}move/" hx-get="{url}move/" {target} class="act">{t["move"]}</a>'
                 if node.kind != NodeKind.LINE

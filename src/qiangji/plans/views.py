@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qiangji.accounts.permissions import access_for, require
-from qiangji.plans import actions, exports
+from qiangji.plans import actions, citations, exports
 from qiangji.plans.completeness import check_plan
 from qiangji.plans.diffing import compare, snapshot_of_draft, snapshot_of_version
 from qiangji.plans.forms import (
@@ -225,10 +225,18 @@ def _detail(
         if can_edit
         else [],
         **_tree_context(request, plan, can_edit=can_edit),
+        **(_citations(plan) if can_edit else {}),
     }
     if request.htmx and request.GET.get("part") == "completeness":
         return render(request, "plans/edit.html#completeness", context)
     return render(request, "plans/edit.html", context)
+
+
+def _citations(plan: Plan) -> dict:
+    return {
+        "concern_choices": citations.concern_suggestions(plan.community),
+        "case_choices": citations.case_suggestions(plan.programme),
+    }
 
 
 def _threads(comments: list[Comment]) -> list[dict]:
@@ -245,7 +253,7 @@ def _threads(comments: list[Comment]) -> list[dict]:
 def save_fields(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = PlanFieldsForm(request.POST, instance=Plan.objects.get(pk=plan.pk))
-    context = {"plan": plan, "can_edit": True}
+    context = {"plan": plan, "can_edit": True, **_citations(plan)}
     if not form.is_valid():
         context["fields_form"] = form
         if request.htmx:

@@ -56,6 +56,17 @@ def test_secretary_builds_a_two_line_five_station_plan_on_a_phone_closes_a_round
     expect(page.locator("#completeness")).to_contain_text("每日午餐配送")
     screenshot(page, "plans-editor-phone")
 
+    # Reordering keeps focus on the arrow pressed and the page where it is.
+    first = page.locator("li.kind-project", has_text="长者助餐站").get_attribute("id").split("-")[1]
+    page.locator(f"#down-{first}").scroll_into_view_if_needed()
+    scroll = page.evaluate("window.scrollY")
+    page.locator(f"#down-{first}").click()
+    expect(page.locator("li.kind-project").nth(1)).to_contain_text("长者助餐站")
+    expect(page.locator(f"#down-{first}")).to_be_focused()
+    assert abs(page.evaluate("window.scrollY") - scroll) < 200
+    page.locator(f"#up-{first}").click()
+    expect(page.locator("li.kind-project").first).to_contain_text("长者助餐站")
+
     # Editing a node in place keeps the page where it is (no reload, no jump to the top).
     row_id = page.locator("li.kind-project", has_text="红色议事站").get_attribute("id")
     row = page.locator(f"#{row_id}")
@@ -131,10 +142,18 @@ def test_the_demo_plan_on_a_desktop_editor_diff_print_and_a_mentors_mention(
 
     demo.load(demo_world)
     plan = Plan.objects.get(community=demo_world.shiliuyuan)
+    from django.apps import apps
+
+    apps.get_model("concerns", "Topic").objects.create(
+        territory=demo_world.shiliuyuan, number=1, label="停车 车位", score=9
+    )
     page = new_page(DESKTOP)
     login(page, live_server, "shiliuyuan")
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     expect(page.locator(".brand-summary")).to_contain_text("幸福石榴园，服务520")
+    page.locator(".fields-details > summary").click()
+    page.locator("button[data-text='停车 车位']").click()
+    assert page.input_value("#id_concerns").endswith("\n停车 车位")
     assert page.locator("li.kind-project").count() == 5
     screenshot(page, "plans-editor-desktop")
     page.goto(f"{live_server.url}/plans/{plan.pk}/diff/")
