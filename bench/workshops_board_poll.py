@@ -10,7 +10,8 @@ phases of the same length from the same process:
 
 Reported for each phase: requests, p50/p95/max latency, and the server's CPU time per
 participant-second (utime + stime of the gunicorn master and workers, from /proc).
-Writes JSON to bench/results/workshops_board_poll.json.
+Writes JSON to bench/results/workshops_board_poll.json (…_postgresql.json when
+QJ_BENCH_DATABASE_URL names an empty PostgreSQL database).
 
     .venv/bin/python bench/workshops_board_poll.py [--participants 50] [--seconds 20]
 """
@@ -318,7 +319,8 @@ def main() -> None:
         "ratio_p95": round(board["p95_ms"] / max(baseline["p95_ms"], 1e-9), 2),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "workshops_board_poll.json").write_text(
+    suffix = "_postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else ""
+    (RESULTS / f"workshops_board_poll{suffix}.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=2)
     )
     print(
