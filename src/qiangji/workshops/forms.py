@@ -120,7 +120,11 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["kind"].choices = ActivityKind.choices
-        programme = self.instance.programme if self.instance.programme_id else programmes.first()
+        programme = self.instance.programme if self.instance.programme_id else None
+        chosen = str(self.data.get("programme", "")) if self.is_bound else ""
+        if programme is None and chosen.isdigit():
+            programme = programmes.filter(pk=int(chosen)).first()
+        programme = programme or programmes.first()
         self.fields["phase"].queryset = (
             programme.phases.all() if programme else self.fields["phase"].queryset.none()
         )
