@@ -465,3 +465,19 @@ def do_add_idea_to_draft(
         source=source,
         by=by,
     )
+
+
+@transaction.atomic
+def do_set_round_names(*, programme, names: list[str], by) -> list[str]:
+    """Replace the programme's round names (versions keep the names they were frozen with)."""
+    from qiangji.plans.models import RoundName
+
+    RoundName.objects.filter(programme=programme).delete()
+    RoundName.objects.bulk_create(
+        [RoundName(programme=programme, order=i, name=name) for i, name in enumerate(names)]
+    )
+    with acting_as(by):
+        record_event(
+            instance=programme, note="plan round names set", changes={"rounds": [None, names]}
+        )
+    return names

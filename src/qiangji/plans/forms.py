@@ -182,3 +182,22 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Dry run: only show what would change"), required=False, initial=True
     )
+
+
+class RoundNamesForm(forms.Form):
+    names = forms.CharField(
+        label=_("Round names, one per line, in order"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=400,
+    )
+
+    def clean_names(self) -> list[str]:
+        names = [line.strip() for line in clean_pasted(self.cleaned_data["names"]).splitlines()]
+        names = [n for n in names if n]
+        if not 1 <= len(names) <= 10:
+            raise forms.ValidationError(_("Give between 1 and 10 rounds."))
+        if any(len(n) > 20 for n in names):
+            raise forms.ValidationError(_("A round name has at most 20 characters."))
+        if len(set(names)) != len(names):
+            raise forms.ValidationError(_("Each round needs its own name."))
+        return names

@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.index, name="index"),
     path("start/<int:programme_id>/<int:community_id>/", views.start, name="start"),
+    path("rounds/<int:programme_id>/", views.round_names, name="round_names"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/fields/", views.save_fields, name="fields"),
     path("<int:pk>/nodes/add/", views.add_node, name="node_add"),

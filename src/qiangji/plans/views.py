@@ -26,6 +26,7 @@ from qiangji.plans.forms import (
     MoveForm,
     NodeForm,
     PlanFieldsForm,
+    RoundNamesForm,
 )
 from qiangji.plans.models import (
     PARENT_KIND,
@@ -36,6 +37,7 @@ from qiangji.plans.models import (
     Plan,
     PlanNode,
     PlanVersion,
+    RoundName,
     flatten,
 )
 from qiangji.plans.rendering import RowContext, node_body_html, tasks_rows_html, tree_rows_html
@@ -162,7 +164,10 @@ def index(request: HttpRequest) -> HttpResponse:
         .select_related("community")
         .order_by("programme_id", "community__order", "community__name")
     )
-    groups: dict[int, dict] = {p.pk: {"programme": p, "rows": []} for p in programmes}
+    groups: dict[int, dict] = {
+        p.pk: {"programme": p, "rows": [], "can_name_rounds": access.can_edit_programme(p)}
+        for p in programmes
+    }
     for enrolment in enrolments:
         community = enrolment.community
         groups[enrolment.programme_id]["rows"].append(
@@ -767,3 +772,25 @@ def printable(request: HttpRequest, pk: int) -> HttpResponse:
     document = exports.plan_document(plan, frozen)
     context = {"plan": plan, "version": frozen, "doc": document, "outline": document.outline()}
     return render(request, "plans/print.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_names(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Let the programme's administrators name the rounds (default 提出 讨论 优化 细化 修改)."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    access = access_for(request.user)
+    if not access.can_view_programme(programme):
+        raise Http404
+    require(access.can_edit_programme(programme))
+    current = RoundName.names_for(programme)
+    form = RoundNamesForm(request.POST or None, initial={"names": "\n".join(current)})
+    if request.method == "POST" and form.is_valid():
+        actions.do_set_round_names(
+            programme=programme, names=form.cleaned_data["names"], by=request.user
+        )
+        messages.success(request, _("The round names are saved."))
+        return redirect("plans:round_names", programme_id=programme.pk)
+    return render(
+        request, "plans/round_names.html", {"programme": programme, "form": form, "names": current}
+    )

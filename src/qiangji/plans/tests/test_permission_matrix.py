@@ -43,6 +43,9 @@ ROUTES = [
     ),
     Route("plans:detail", READERS, kwargs=_p),
     Route(
+        "plans:round_names", {"admin", "jiedao"}, kwargs=lambda w: {"programme_id": w.programme.pk}
+    ),
+    Route(
         "plans:fields",
         EDITORS,
         kwargs=_p,

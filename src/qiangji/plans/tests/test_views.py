@@ -294,3 +294,19 @@ def test_fields_save_over_htmx_and_conflict(
     )
     assert "conflict-panel" in late.content.decode()
     assert Plan.objects.get(pk=plan.pk).brand_name == "幸福石榴园"
+
+
+def test_an_admin_renames_the_rounds_and_the_next_version_uses_the_new_name(
+    client_for, jiedao_admin, shiliuyuan_secretary, plan, demo_world
+):
+    client = client_for(jiedao_admin)
+    url = f"/plans/rounds/{demo_world.programme.pk}/"
+    assert "提出" in client.get(url).content.decode()
+    bad = client.post(url, {"names": "甲\n甲"})
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()
+    assert client.post(url, {"names": "初稿\n<b>定稿</b>"}).status_code == 302
+    version = do_close_round(plan=plan, by=shiliuyuan_secretary)
+    assert version.round_name == "初稿"
+    plan.refresh_from_db()
+    assert plan.round_name == "定稿"
+    assert client_for(shiliuyuan_secretary).get(url).status_code == 403
