@@ -384,3 +384,23 @@ def test_a_photo_is_accepted_and_a_fake_one_refused(client, community):
         client.post(_form_url(community), {"text": "另一件事：路灯不亮", "photo": fake}).status_code
         == 400
     )
+
+
+def test_the_list_and_top_pages_take_a_constant_number_of_queries(secretary_client, community):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert secretary_client.get(url, {"territory": community.pk}).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        do_file_concern(community=community, text=f"第{i}栋楼道灯坏了{i}号", person=f"p{i}")
+    few = {url: queries(url) for url in (reverse("concerns:index"), reverse("concerns:top"))}
+    for i in range(3, 30):
+        do_file_concern(
+            community=community, text=f"第{i}栋的问题{i}：路面坑洼积水{i * 7}处", person=f"p{i}"
+        )
+    many = {url: queries(url) for url in few}
+    assert many == few
