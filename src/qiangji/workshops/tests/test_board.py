@@ -207,7 +207,11 @@ def test_promotion_without_the_plans_app_keeps_a_to_plan_list(
     assert actions.do_promote_card(card=card, by=mentor) == "list"
     html = client_for(mentor).get(reverse("workshops:to_plan", args=[salon.pk])).content.decode()
     assert card.text in html
-    detail = client_for(mentor).get(reverse("workshops:activity_detail", args=[salon.pk])).content.decode()
+    detail = (
+        client_for(mentor)
+        .get(reverse("workshops:activity_detail", args=[salon.pk]))
+        .content.decode()
+    )
     assert f"{shiliuyuan_table.name} · {card.text}" in detail
 
 
