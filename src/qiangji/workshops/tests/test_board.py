@@ -327,3 +327,24 @@ def test_the_mentor_closes_the_board_to_new_cards_and_reopens_it(
     client_for(mentor).post(toggle)
     shiliuyuan_table.refresh_from_db()
     assert shiliuyuan_table.board_open
+
+
+def test_the_cards_of_a_version_are_fetched_once_and_a_change_is_never_served_stale(
+    client_for, shiliuyuan_secretary, shiliuyuan_staff, shiliuyuan_table
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("workshops:board_cards", args=[shiliuyuan_table.pk])
+    first, second = client_for(shiliuyuan_secretary), client_for(shiliuyuan_staff)
+    with CaptureQueriesContext(connection) as cold:
+        first.get(url, {"v": 0}, headers=HTMX)
+    with CaptureQueriesContext(connection) as warm:
+        html = second.get(url, {"v": 0}, headers=HTMX).content.decode()
+    assert len(warm) < len(cold)
+    card = shiliuyuan_table.cards.get(text="幸福石榴园，服务520")
+    assert f'id="card-{card.pk}"' in html
+    actions.do_toggle_vote(card=card, voter=shiliuyuan_secretary)
+    after = second.get(url, {"v": 0}, headers=HTMX).content.decode()
+    fragment = after.split(f'id="card-{card.pk}"', 1)[1]
+    assert 'data-votes="1"' in fragment.split("</article>", 1)[0]
