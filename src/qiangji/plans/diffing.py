@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -92,8 +93,21 @@ def _plain(name: str, value) -> object:
     return value
 
 
+SNAPSHOT_CACHE_SECONDS = 24 * 3600
+
+
 def snapshot_of_version(version: PlanVersion) -> Snapshot:
-    """Return a version's state (one query; versions store their reading order and labels)."""
+    """Return a version's state: cached (versions never change), else one query."""
+    cache_key = f"plans:snapshot:v1:{version.pk}"
+    snapshot = cache.get(cache_key)
+    if snapshot is None:
+        snapshot = _load_version_snapshot(version)
+        cache.set(cache_key, snapshot, SNAPSHOT_CACHE_SECONDS)
+    return snapshot
+
+
+def _load_version_snapshot(version: PlanVersion) -> Snapshot:
+    # Versions store their reading order and labels: no tree to build.
     states: dict[str, NodeState] = {}
     rows = version.nodes.order_by("sort_index").values_list(
         "key", "parent_key", "kind", "label", *NODE_FIELDS
