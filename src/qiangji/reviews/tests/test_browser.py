@@ -30,8 +30,8 @@ def test_mentor_review_stage_and_answer_loop(new_page, live_server, review_world
     login(mentor, live_server, "daoshi")
     mentor.goto(f"{live_server.url}/reviews/")
     screenshot(mentor, "reviews-mentor-home-desktop")
-    mentor.click("text=开始评审")
-    mentor.wait_for_load_state("networkidle")
+    with mentor.expect_navigation():
+        mentor.click("text=开始评审")
     assert "可行性" in mentor.content()
     for index, fieldset in enumerate(mentor.locator("fieldset.criterion-card").all()):
         fieldset.locator("label", has_text=str(4 if index else 3)).first.click()
@@ -53,8 +53,8 @@ def test_mentor_review_stage_and_answer_loop(new_page, live_server, review_world
     assert mentor.input_value("select[name=quote_field]") == "node"
     node = review_world.v1.nodes.get(title="五个站点")
     assert mentor.input_value("select[name=node_key]") == str(node.key)
-    mentor.click("text=添加意见建议")
-    mentor.wait_for_load_state("networkidle")
+    with mentor.expect_navigation():
+        mentor.click("text=添加意见建议")
     assert "站点要写明开放时间和值守人员" in mentor.content()
     suggestion = review.suggestions.get()
     assert (suggestion.quote, suggestion.quote_start, suggestion.node_key) == (
@@ -64,8 +64,8 @@ def test_mentor_review_stage_and_answer_loop(new_page, live_server, review_world
     )
     screenshot(mentor, "reviews-review-form-desktop")
 
-    mentor.click("button:has-text('提交评审')")
-    mentor.wait_for_load_state("networkidle")
+    with mentor.expect_navigation():
+        mentor.click("button:has-text('提交评审')")
     submitted_at = time.monotonic()
     assert "评审已提交" in mentor.content()
     stage.wait_for_selector(".stage-score", timeout=3000)
@@ -83,8 +83,8 @@ def test_mentor_review_stage_and_answer_loop(new_page, live_server, review_world
     card.locator("label", has_text="部分采纳").click()
     card.locator("textarea[name=reason]").fill("先在工作日开放，周末由志愿者值守")
     card.locator("select[name=node_key]").select_option(label="五个站点")
-    card.locator("button[type=submit]").click()
-    secretary.wait_for_load_state("networkidle")
+    with secretary.expect_navigation():
+        card.locator("button[type=submit]").click()
     answer = SuggestionAnswer.objects.get()
     assert answer.decision == "partly" and answer.round_number == 2
     screenshot(secretary, "reviews-plan-answered-phone")
@@ -124,7 +124,7 @@ def test_ranking_and_review_pages_render_on_a_phone(new_page, live_server, demo_
     mentor = new_page(PHONE)
     login(mentor, live_server, "daoshi")
     mentor.goto(f"{live_server.url}/reviews/")
-    mentor.click("text=开始评审")
-    mentor.wait_for_load_state("networkidle")
+    with mentor.expect_navigation():
+        mentor.click("text=开始评审")
     assert mentor.locator("fieldset.criterion-card").count() == 5
     screenshot(mentor, "reviews-review-form-phone")
