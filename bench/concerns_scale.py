@@ -27,6 +27,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -353,8 +354,11 @@ def main() -> None:
             result["lists"] = stage_lists(communities)
         if "import" in stages:
             result["import"] = stage_import(communities, pieces, args.import_rows)
-    name = f"concerns_scale_{args.n}_" + "_".join(s for s in ("clustering", "arrivals", "lists", "import") if s in stages)
+    name = f"concerns_scale_{args.n}_" + "_".join(
+        s for s in ("clustering", "arrivals", "lists", "import") if s in stages
+    )
     print(f"written {write_result(name, result)}")
+    shutil.rmtree(var_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

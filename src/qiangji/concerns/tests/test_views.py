@@ -404,3 +404,15 @@ def test_the_list_and_top_pages_take_a_constant_number_of_queries(secretary_clie
         )
     many = {url: queries(url) for url in few}
     assert many == few
+
+
+def test_an_administrator_configures_categories_and_deadlines_in_the_admin(client, demo_world):
+    client.force_login(demo_world.users["admin"])
+    page = client.get(reverse("admin:concerns_category_changelist"))
+    assert page.status_code == 200 and "养老服务" in page.text
+    response = client.post(
+        reverse("admin:concerns_deadlinerule_add"), {"kind": "general", "hours": "72"}
+    )
+    assert response.status_code == 302
+    concern = do_file_concern(community=demo_world.shiliuyuan, text="楼道灯坏了")
+    assert (concern.ticket.deadline_at - concern.reported_at).total_seconds() == 72 * 3600
