@@ -37,6 +37,8 @@ from qiangji.lib.text import has_meaningful_text, normalise, normalise_for_searc
 
 # How many of a community's open concerns a new one is compared with for duplicates.
 DUPLICATE_WINDOW = 500
+# Likes beyond this are an export's error, and would overflow the column.
+MAX_LIKES = 1_000_000
 # Staff corrections between two retrainings of the routing model.
 RETRAIN_EVERY = 20
 MIN_TRAINING_EXAMPLES = 20
@@ -259,7 +261,8 @@ def similar_open_concerns(community, text: str, *, limit: int = 5) -> list[tuple
 
 def validate_text(text: str) -> str:
     """Return the text trimmed, or raise ConcernError when it is empty, emoji-only or too long."""
-    text = (text or "").strip()
+    # No database text column can hold NUL; it never carries meaning in a concern.
+    text = (text or "").replace("\x00", "").strip()
     if not has_meaningful_text(text):
         raise ConcernError(_("Please describe the matter in words (not only symbols or emoji)."))
     if len(text) > MAX_TEXT_LENGTH:
@@ -300,7 +303,7 @@ def do_file_concern(
 
     text = validate_text(text)
     load_territory_words()
-    title = (title or "").strip()[:200]
+    title = (title or "").replace("\x00", "").strip()[:200]
     if compound is not None and compound.parent_id != community.pk:
         raise ConcernError(_("The compound is not in this community."))
     if grid is not None and grid.parent_id != community.pk:
@@ -326,7 +329,7 @@ def do_file_concern(
         text=text,
         reporter=reporter,
         reporter_key=person_key(key_source) if key_source else "",
-        likes=max(int(likes or 0), 0),
+        likes=min(max(int(likes or 0), 0), MAX_LIKES),
         source=source,
         external_id=external_id,
         created_by=by if getattr(by, "is_authenticated", False) else None,
@@ -735,7 +738,7 @@ def do_bulk_file_concerns(
         except ConcernError as exc:
             refused.append({"line": item["line"], "error": str(exc), "raw": item["raw"]})
             continue
-        item["title"] = (item["title"] or "").strip()[:200]
+        item["title"] = (item["title"] or "").replace("\x00", "").strip()[:200]
         valid.append(item)
     if not valid:
         return 0, refused
@@ -768,7 +771,7 @@ def do_bulk_file_concerns(
             title=item["title"],
             text=item["text"],
             reporter_key=person_key(f"import:{source}:{item['external_id']}"),
-            likes=max(int(item["likes"] or 0), 0),
+            likes=min(max(int(item["likes"] or 0), 0), MAX_LIKES),
             source=source,
             external_id=item["external_id"],
             created_by=by if getattr(by, "is_authenticated", False) else None,

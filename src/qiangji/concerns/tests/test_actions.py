@@ -302,3 +302,11 @@ def test_an_import_with_categories_trains_the_router_and_refreshes_topics(
     assert Concern.objects.filter(category_by_staff=True).count() == 30
     assert actions.active_routing_model() is not None
     assert Topic.objects.filter(territory=community).exists()
+
+
+def test_nul_characters_and_absurd_like_counts_are_tamed(community):
+    concern = do_file_concern(
+        community=community, title="标\x00题", text="路灯\x00坏了", likes=10**20
+    )
+    assert concern.text == "路灯坏了" and concern.title == "标题"
+    assert concern.likes == actions.MAX_LIKES
