@@ -822,3 +822,35 @@ def do_bulk_file_concerns(
     for root in {id(group_root[g]): group_root[g] for _concern, g in followers}.values():
         _regroup(root)
     return len(stored), refused
+
+
+def do_notify_overdue(*, now: dt.datetime | None = None) -> int:
+    """Tell each assignee (else the community's secretaries) about their overdue tickets."""
+    from django.urls import reverse
+
+    from qiangji.accounts.models import Role, RoleGrant
+    from qiangji.notifications.actions import do_notify
+
+    posted = 0
+    overdue = Ticket.objects.overdue(now).select_related("concern__community", "assignee")
+    secretaries: dict[int, list] = {}
+    for ticket in overdue.iterator():
+        recipients = [ticket.assignee] if ticket.assignee_id else None
+        if recipients is None:
+            community_id = ticket.concern.community_id
+            if community_id not in secretaries:
+                secretaries[community_id] = [
+                    grant.user
+                    for grant in RoleGrant.objects.filter(
+                        territory_id=community_id, role=Role.COMMUNITY_SECRETARY
+                    ).select_related("user")
+                ]
+            recipients = secretaries[community_id]
+        posted += do_notify(
+            recipients=recipients,
+            kind="work_overdue",
+            title=_("Overdue ticket: %(summary)s") % {"summary": ticket.concern.summary},
+            url=reverse("concerns:detail", args=[ticket.concern_id]),
+            group_key=f"ticket-overdue-{ticket.pk}",
+        )
+    return posted

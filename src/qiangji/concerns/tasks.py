@@ -55,3 +55,11 @@ def retrain_routing() -> bool:
     from qiangji.concerns.actions import do_train_routing
 
     return do_train_routing() is not None
+
+
+@task
+def notify_overdue() -> int:
+    """Post a notice about every overdue ticket (grouped: one notice per ticket and person)."""
+    from qiangji.concerns.actions import do_notify_overdue
+
+    return do_notify_overdue()

@@ -310,3 +310,24 @@ def test_nul_characters_and_absurd_like_counts_are_tamed(community):
     )
     assert concern.text == "路灯坏了" and concern.title == "标题"
     assert concern.likes == actions.MAX_LIKES
+
+
+def test_overdue_tickets_are_notified_to_the_assignee_or_the_secretary(
+    community, shiliuyuan_secretary, grid_worker
+):
+    old = timezone.now() - dt.timedelta(days=30)
+    unassigned = do_file_concern(community=community, text="楼道灯坏了", reported_at=old)
+    assigned = do_file_concern(community=community, text="井盖松动很危险", reported_at=old)
+    do_ticket_action(
+        ticket=assigned.ticket, action="dispatch", by=shiliuyuan_secretary, assignee=grid_worker
+    )
+    do_file_concern(community=community, text="新的事情：垃圾没人清运")
+    assert actions.do_notify_overdue() == 2
+    assert shiliuyuan_secretary.notices.filter(
+        kind="work_overdue", url__endswith=f"/{unassigned.pk}/"
+    ).exists()
+    assert grid_worker.notices.filter(
+        kind="work_overdue", url__endswith=f"/{assigned.pk}/"
+    ).exists()
+    actions.do_notify_overdue()  # grouped: a second run bumps, it does not add
+    assert grid_worker.notices.filter(kind="work_overdue").count() == 1
