@@ -149,12 +149,17 @@ def _submitted(programme_id: int, round_number: int | None = None):
     return qs
 
 
-def load_facts(programme_id: int, round_number: int | None = None) -> list[tuple[int, ReviewFacts]]:
-    """Return (round, facts) of every submitted review of the programme (or of one round)."""
+def load_facts(
+    programme_id: int, round_number: int | None = None, *, plan_id: int | None = None
+) -> list[tuple[int, ReviewFacts]]:
+    """Return (round, facts) of every submitted review of the programme (or of one round or plan)."""
     from qiangji.reviews.models import Score
 
+    submitted = _submitted(programme_id, round_number)
+    if plan_id is not None:
+        submitted = submitted.filter(plan_version__plan_id=plan_id)
     reviews = list(
-        _submitted(programme_id, round_number).values_list(
+        submitted.values_list(
             "pk",
             "plan_version__plan_id",
             "plan_version__number",

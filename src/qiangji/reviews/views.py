@@ -218,9 +218,11 @@ def _get_review_for_user(request: HttpRequest, pk: int) -> tuple[Review, bool]:
     if not mine:
         if not review.is_submitted:
             raise Http404
-        rights, own = _plan_rights(request, review.plan_version.plan)
+        plan = review.plan_version.plan
+        rights, own = _plan_rights(request, plan)
         if not (rights.read_all or own):
             raise Http404
+        require(review.plan_version.number not in rounds_still_due(request.user, plan))
     return review, mine and not review.is_submitted
 
 
@@ -742,7 +744,20 @@ def visible_remarks(plan: Plan, rights: ProgrammeRights, *, own: bool, user) -> 
     return remarks
 
 
-def plan_timeline(plan: Plan) -> list[dict]:
+def rounds_still_due(user, plan: Plan) -> set[int]:
+    """Return the rounds of a plan this person must still review themselves.
+
+    Until they submit, they do not see the other reviewers' reviews, scores and suggestions
+    of that version (as in Hypha), so that their own judgement is not anchored on them.
+    """
+    return set(
+        Assignment.objects.filter(plan=plan, reviewer=user)
+        .exclude(review__status=Review.Status.SUBMITTED)
+        .values_list("round_number", flat=True)
+    )
+
+
+def plan_timeline(plan: Plan, hide: set[int] | frozenset = frozenset()) -> list[dict]:
     """Return, per version, its reviews' suggestions and the suggestions it answered."""
     versions = list(plan.versions.order_by("number"))
     suggestions = list(
@@ -765,7 +780,11 @@ def plan_timeline(plan: Plan) -> list[dict]:
             {
                 "number": number,
                 "version": by_number.get(number),
-                "received": [s for s in suggestions if s.review.plan_version.number == number],
+                "received": [
+                    s
+                    for s in suggestions
+                    if s.review.plan_version.number == number and number not in hide
+                ],
                 "answered": [
                     s
                     for s in suggestions
@@ -780,14 +799,17 @@ def plan_timeline(plan: Plan) -> list[dict]:
 @require_GET
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan, rights, own = _get_plan_for_user(request, pk)
-    reviews = list(
-        Review.objects.filter(plan_version__plan=plan, status=Review.Status.SUBMITTED)
+    blind = rounds_still_due(request.user, plan)
+    reviews = [
+        r
+        for r in Review.objects.filter(plan_version__plan=plan, status=Review.Status.SUBMITTED)
         .select_related("plan_version", "reviewer", "rubric")
         .prefetch_related("scores__criterion")
         .order_by("plan_version__number", "submitted_at")
-    )
+        if r.plan_version.number not in blind
+    ]
     criteria = _criteria_names(plan.programme)
-    facts = [(n, f) for n, f in load_facts(plan.programme_id) if f.plan == plan.pk]
+    facts = [(n, f) for n, f in load_facts(plan.programme_id, plan_id=plan.pk) if n not in blind]
     rounds = sorted({n for n, _f in facts})
     by_round: dict[int, list] = {}
     for n, f in facts:
@@ -811,7 +833,8 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             "rights": rights,
             "own": own,
             "reviews": reviews,
-            "timeline": plan_timeline(plan),
+            "timeline": plan_timeline(plan, hide=blind),
+            "blind": sorted(blind),
             "open": open_suggestions(plan),
             "live_nodes": list(plan.nodes.order_by("parent_id", "position")) if own else [],
             "decisions": SuggestionAnswer.Decision.choices,

@@ -416,3 +416,20 @@ def test_autosave_from_a_second_tab_reports_the_conflict_in_the_save_state(
     assert 'id="save-state"' in response.text and "message-error" in response.text
     review.refresh_from_db()
     assert review.opinion == "甲"
+
+
+def test_a_mentor_sees_the_other_reviews_of_a_version_only_after_submitting_their_own(
+    scored, client_for
+):
+    world = scored.world
+    late = make_mentor(world, "mentor_late")
+    assignment = do_assign(plan=scored.shiliuyuan_plan, round_number=1, reviewer=late)
+    client = client_for(late)
+    other = Review.objects.filter(plan_version=scored.v1).first()
+    assert client.get(reverse("reviews:review", kwargs={"pk": other.pk})).status_code == 403
+    page = client.get(reverse("reviews:plan", kwargs={"pk": scored.shiliuyuan_plan.pk})).text
+    assert "站点写明开放时间" not in page and "思路清晰" not in page
+    _submit(scored, late, assignment)
+    assert client.get(reverse("reviews:review", kwargs={"pk": other.pk})).status_code == 200
+    page = client.get(reverse("reviews:plan", kwargs={"pk": scored.shiliuyuan_plan.pk})).text
+    assert "站点写明开放时间" in page
