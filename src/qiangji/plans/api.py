@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from qiangji.accounts.permissions import access_for
+from qiangji.lib.apitypes import ErrorOut
 from qiangji.plans import actions
 from qiangji.plans.forms import NodeForm
 from qiangji.plans.models import Plan, PlanNode, PlanVersion
@@ -98,10 +99,6 @@ class NodeIn(Schema):
     milestone: str | None = None
 
 
-class Problem(Schema):
-    detail: str
-
-
 class ConflictOut(Schema):
     detail: str
     conflict_id: int
@@ -168,7 +165,7 @@ def get_version(request, pk: int, number: int):
 
 
 @router.api_operation(
-    ["PUT", "PATCH", "DELETE", "POST"], "/{pk}/versions/{number}", response={405: Problem}
+    ["PUT", "PATCH", "DELETE", "POST"], "/{pk}/versions/{number}", response={405: ErrorOut}
 )
 def change_version(request, pk: int, number: int):
     """Frozen versions are immutable: every change is refused with 405."""
@@ -179,7 +176,7 @@ def change_version(request, pk: int, number: int):
     }
 
 
-@router.patch("/{pk}/nodes/{node_id}", response={200: DraftNodeOut, 409: ConflictOut, 422: Problem})
+@router.patch("/{pk}/nodes/{node_id}", response={200: DraftNodeOut, 409: ConflictOut, 422: ErrorOut})
 def patch_node(request, pk: int, node_id: int, payload: NodeIn):
     """Change a draft node; a stale revision (or round) gives 409 with both texts, kept."""
     plan, can_edit = _plan(request, pk)
