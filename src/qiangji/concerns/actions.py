@@ -6,7 +6,6 @@ import datetime as dt
 import re
 import threading
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -619,14 +618,6 @@ def do_purge_personal_data(*, older_than: dt.timedelta, now: dt.datetime | None 
         reporter.erase()
         count += 1
     return count
-
-
-def clean_field(value: str, *, limit: int) -> str:
-    """Return a short text field trimmed and cut to its limit, or raise on invisible garbage."""
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise ValidationError(_("At most %(n)d characters.") % {"n": limit})
-    return value
 
 
 # --- bulk import --------------------------------------------------------------------------

@@ -396,7 +396,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 # --- one concern and its ticket -----------------------------------------------------------
 def _people_for(community: Territory):
-    path_prefixes = [community.path]
+    """Return who a ticket may be dispatched to: the community's people and the admins above."""
     ids = RoleGrant.objects.filter(
         Q(territory__path__startswith=community.path)
         | Q(territory_id__in=[int(p) for p in community.path.strip("/").split("/")]),
@@ -407,7 +407,6 @@ def _people_for(community: Territory):
             Role.SUBDISTRICT_ADMIN,
         ],
     ).values_list("user_id", flat=True)
-    del path_prefixes
     return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
 
 
