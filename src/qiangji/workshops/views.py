@@ -421,6 +421,31 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workshops:activity_detail", activity.pk)
 
 
+@login_required
+@require_POST
+def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a photo (and its files) from an activity or a case."""
+    photo = get_object_or_404(
+        Photo.objects.select_related("activity__programme", "case__subdistrict"), pk=pk
+    )
+    access = access_for(request.user)
+    if photo.activity_id:
+        if not rules.can_view_activity(access, photo.activity):
+            raise Http404
+        require(rules.can_manage_activity(access, photo.activity))
+        back = reverse("workshops:activity_detail", args=[photo.activity_id])
+    else:
+        require(rules.can_read_cases(access))
+        require(rules.can_edit_case(access, photo.case))
+        back = reverse("workshops:case_detail", args=[photo.case_id])
+    files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
+    photo.delete()
+    # The files go only once the row is gone for good (a rolled-back delete keeps them).
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    messages.success(request, _("The photo was removed."))
+    return redirect(back)
+
+
 # --- round-table groups --------------------------------------------------------------------
 def _mentor_choices(activity: Activity):
     grants = RoleGrant.objects.filter(role=Role.MENTOR).filter(

@@ -37,6 +37,24 @@ def _case(world) -> dict:
     return {"pk": Case.objects.first().pk}
 
 
+def _photo(world) -> dict:
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from qiangji.workshops.models import Photo
+
+    photo = Photo.objects.filter(caption="矩阵照片").first()
+    if photo is None:
+        out = io.BytesIO()
+        Image.new("RGB", (32, 32)).save(out, "JPEG")
+        photo = Photo(activity=Activity.objects.get(title=demo.SALON_TITLE), caption="矩阵照片")
+        photo.image.save("m.jpg", ContentFile(out.getvalue()), save=False)
+        photo.save()
+    return {"pk": photo.pk}
+
+
 def _visit_sign_in(world) -> dict:
     visit = Activity.objects.get(title=demo.VISIT_TITLE)
     return {"pk": visit.pk, "token": actions.make_signin_token(visit)}
@@ -60,6 +78,7 @@ ROUTES = [
     Route("workshops:sign_in", VISIT_PARTICIPANTS, _visit_sign_in),
     Route("workshops:sign_in", VISIT_PARTICIPANTS, _visit_sign_in, method="post"),
     Route("workshops:photo_upload", MANAGERS, _salon, method="post"),
+    Route("workshops:photo_delete", MANAGERS, _photo, method="post"),
     Route("workshops:groups", VIEWERS, _salon),
     Route("workshops:groups", MANAGERS, _salon, method="post"),
     Route("workshops:to_plan", VIEWERS, _salon),

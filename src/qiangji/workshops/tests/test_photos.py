@@ -105,3 +105,27 @@ def test_a_case_gets_a_photo_from_the_subdistrict_admin_only(
         .content.decode()
     )
     assert "河头社区平安阵地（示例）" in html
+
+
+def test_the_organiser_removes_a_photo_and_its_files(
+    client_for, jiedao_admin, shiliuyuan_secretary, salon, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(jiedao_admin).post(
+            reverse("workshops:photo_upload", args=[salon.pk]),
+            {
+                "image": SimpleUploadedFile("a.jpg", _jpeg_with_gps(), "image/jpeg"),
+                "caption": "待删除",
+            },
+        )
+    photo = Photo.objects.get(caption="待删除")
+    photo.refresh_from_db()
+    storage, names = photo.image.storage, [photo.image.name, photo.thumbnail.name]
+    assert all(storage.exists(name) for name in names)
+    url = reverse("workshops:photo_delete", args=[photo.pk])
+    assert client_for(shiliuyuan_secretary).post(url).status_code == 403
+    assert client_for(jiedao_admin).get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(jiedao_admin).post(url).status_code == 302
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+    assert not any(storage.exists(name) for name in names)
