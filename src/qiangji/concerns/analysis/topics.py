@@ -9,7 +9,7 @@ Pipeline (the same for the platform, `qiangji topics` and the benchmark):
 3. Latent semantic analysis: a truncated SVD to 20 dimensions, rows scaled to unit length,
    so that texts sharing no exact word but related words still meet.
 4. k-means in that space (mini-batch beyond 20,000 texts). A topic's label is the three words
-   with the highest mean TF-IDF among its texts.
+   with the highest mean TF-IDF among its texts, generic words such as 小区 left out.
 
 New concerns join the nearest topic (`TopicModel.assign`) without refitting; a full refit
 runs in the background.
@@ -35,6 +35,10 @@ LSA_DIMENSIONS = 20
 MIN_DOCUMENT_FREQUENCY = 3
 MAX_DOCUMENT_SHARE = 0.05
 MINI_BATCH_FROM = 20_000
+# Words that help to separate topics but say nothing as a label ("小区·电梯·物业" → "电梯·物业").
+GENERIC_LABEL_WORDS = frozenset(
+    {"小区", "社区", "居民", "业主", "回家", "生活", "情况", "工作", "没有", "现在"}
+)
 # A new text joins a topic only when it is at least this close (cosine in LSA space).
 ASSIGN_THRESHOLD = 0.3
 
@@ -124,8 +128,12 @@ class TopicModel:
                 terms_ = []
             else:
                 weights = np.asarray(tfidf[members].mean(axis=0)).ravel()
-                top = np.argsort(-weights, kind="stable")[:3]
-                terms_ = [str(vocabulary[i]) for i in top if weights[i] > 0]
+                top = np.argsort(-weights, kind="stable")[:12]
+                terms_ = [
+                    str(vocabulary[i])
+                    for i in top
+                    if weights[i] > 0 and vocabulary[i] not in GENERIC_LABEL_WORDS
+                ][:3]
             self.topics.append(Topic(number, "·".join(terms_) or "其他", terms_, members.tolist()))
         return self
 
