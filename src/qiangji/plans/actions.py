@@ -329,7 +329,7 @@ def do_resolve_conflict(
         return SaveResult(saved=False)
     result = SaveResult(saved=True)
     if choice in ("mine", "merged"):
-        values = values if choice == "merged" else conflict.mine
+        values = conflict.mine if values is None else values
         if conflict.node_id:
             node = PlanNode.objects.get(pk=conflict.node_id)
             result = do_save_node(

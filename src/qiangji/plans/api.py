@@ -176,7 +176,9 @@ def change_version(request, pk: int, number: int):
     }
 
 
-@router.patch("/{pk}/nodes/{node_id}", response={200: DraftNodeOut, 409: ConflictOut, 422: ErrorOut})
+@router.patch(
+    "/{pk}/nodes/{node_id}", response={200: DraftNodeOut, 409: ConflictOut, 422: ErrorOut}
+)
 def patch_node(request, pk: int, node_id: int, payload: NodeIn):
     """Change a draft node; a stale revision (or round) gives 409 with both texts, kept."""
     plan, can_edit = _plan(request, pk)

@@ -589,6 +589,25 @@ def _conflict_rows(conflict: EditConflict) -> list[dict]:
     return rows
 
 
+def _checked_resolution(plan: Plan, item: EditConflict, values: dict) -> tuple[dict, str]:
+    """Return the values to save, cleaned by the same form as the editor, or an error."""
+    if item.node_id:
+        node = PlanNode.objects.filter(pk=item.node_id).first()
+        if node is None:
+            return {}, _("The node was deleted; copy your text into another node.")
+        data = {**node.content(), **values, "revision": node.revision}
+        form = NodeForm(data, instance=node, programme=plan.programme)
+        if not form.is_valid():
+            return {}, "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return {k: v for k, v in form.node_values().items() if k in values}, ""
+    current = Plan.objects.get(pk=plan.pk)
+    data = {**current.text_fields(), **values, "revision": current.revision}
+    form = PlanFieldsForm(data, instance=current)
+    if not form.is_valid():
+        return {}, "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    return {k: form.cleaned_data[k] for k in values}, ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def conflict(request: HttpRequest, pk: int, conflict_id: int) -> HttpResponse:
@@ -596,26 +615,28 @@ def conflict(request: HttpRequest, pk: int, conflict_id: int) -> HttpResponse:
     item = get_object_or_404(EditConflict, plan=plan, pk=conflict_id)
     if request.method == "POST":
         choice = request.POST.get("choice", "")
-        values = {
+        posted = {
             row["name"]: request.POST.get(f"merged-{row['name']}", "")
             for row in _conflict_rows(item)
         }
+        if choice in ("mine", "merged"):
+            values, error = _checked_resolution(
+                plan, item, posted if choice == "merged" else item.mine
+            )
+            if error:
+                messages.error(
+                    request, _("The merged text is not valid: %(error)s") % {"error": error}
+                )
+                return redirect("plans:conflict", pk=plan.pk, conflict_id=item.pk)
+            choice = "merged" if choice == "merged" else "mine"
+        else:
+            values = None
         try:
             result = actions.do_resolve_conflict(
                 conflict=item, choice=choice, values=values, by=request.user
             )
         except actions.PlanError as exc:
             messages.error(request, str(exc))
-            return redirect("plans:conflict", pk=plan.pk, conflict_id=item.pk)
-        except Exception as exc:  # invalid merged values (e.g. a bad date)
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(exc, ValidationError):
-                raise
-            messages.error(
-                request,
-                _("The merged text is not valid: %(error)s") % {"error": "; ".join(exc.messages)},
-            )
             return redirect("plans:conflict", pk=plan.pk, conflict_id=item.pk)
         if result.saved:
             messages.success(request, _("The conflict is resolved."))

@@ -162,7 +162,9 @@ def test_an_empty_plan_is_0_percent_and_says_it_has_no_main_line(demo_world):
     assert "no_lines" in {g.code for g in result.gaps}
 
 
-def test_version_snapshots_are_cached_because_versions_never_change(closed, django_assert_num_queries):
+def test_version_snapshots_are_cached_because_versions_never_change(
+    closed, django_assert_num_queries
+):
     _, _, version = closed
     first = snapshot_of_version(version)
     with django_assert_num_queries(0):

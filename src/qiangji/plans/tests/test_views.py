@@ -310,3 +310,32 @@ def test_an_admin_renames_the_rounds_and_the_next_version_uses_the_new_name(
     plan.refresh_from_db()
     assert plan.round_name == "定稿"
     assert client_for(shiliuyuan_secretary).get(url).status_code == 403
+
+
+def test_a_merged_text_that_is_not_valid_is_refused_with_a_message(
+    client_for, shiliuyuan_secretary, shiliuyuan_staff, plan
+):
+    task = _node("建立助餐点")
+    base = task.revision
+    client_for(shiliuyuan_secretary).post(
+        f"/plans/{plan.pk}/nodes/{task.pk}/save/",
+        {"title": "建立助餐点", "budget": "100", "revision": base, "round": 1},
+        **HX,
+    )
+    client_for(shiliuyuan_staff).post(
+        f"/plans/{plan.pk}/nodes/{task.pk}/save/",
+        {"title": "建立助餐点", "budget": "200", "revision": base, "round": 1},
+        **HX,
+    )
+    conflict = EditConflict.objects.get()
+    client = client_for(shiliuyuan_staff)
+    url = f"/plans/{plan.pk}/conflicts/{conflict.pk}/"
+    for bad in ("-5", "abc", "1e20"):
+        response = client.post(url, {"choice": "merged", "merged-budget": bad})
+        assert response.status_code == 302 and response["Location"].endswith(url)
+    task.refresh_from_db()
+    assert str(task.budget) == "100.00"
+    assert client.post(url, {"choice": "merged", "merged-budget": "150"}).status_code == 302
+    task.refresh_from_db()
+    assert str(task.budget) == "150.00"
+    assert EditConflict.objects.get().resolution == "merged"
