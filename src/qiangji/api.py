@@ -61,11 +61,15 @@ def _data_error(request, exc):
 
 
 def _register_routers() -> None:
+    from qiangji.plans.api import router as plans_router
     from qiangji.programmes.api import router as programmes_router
     from qiangji.territories.api import router as territories_router
+    from qiangji.workshops.api import router as workshops_router
 
     api.add_router("/territories/", territories_router)
     api.add_router("/programmes/", programmes_router)
+    api.add_router("/plans/", plans_router)
+    api.add_router("/workshops/", workshops_router)
 
 
 _register_routers()
