@@ -73,16 +73,15 @@ def _node(plan: Plan, node_id: int) -> PlanNode:
 COLLAPSE_TASKS_ABOVE = 400
 
 
-def _tree_context(
-    request: HttpRequest, plan: Plan, *, can_edit: bool, expanded: set[int] | None = None
-) -> dict:
+def _rows(plan: Plan) -> tuple[list, list[dict]]:
+    """Return the draft's tree and its rows in reading order (two queries, light nodes)."""
     # Long descriptions are cut in the database: the tree shows only their start.
     nodes = NodeSummary.for_plan(plan)
     tree = actions.live_tree(plan, nodes)
-    rows = []
+    rows: list[dict] = []
     labels: dict[int, str] = {}
     # `closes` lists, after each row, the lines and projects whose subtree ends there, so the
-    # template can put their "add a child" form after their last descendant.
+    # editor can put their "add a child" form after their last descendant.
     open_rows: list[dict] = []
     for item in flatten(tree):
         node = item.node
@@ -102,6 +101,13 @@ def _tree_context(
             open_rows.append(row)
     while open_rows:
         rows[-1]["closes"].append(open_rows.pop())
+    return tree, rows
+
+
+def _tree_context(
+    request: HttpRequest, plan: Plan, *, can_edit: bool, expanded: set[int] | None = None
+) -> dict:
+    tree, rows = _rows(plan)
     parents = {
         NodeKind.PROJECT: [r for r in rows if r["node"].kind == NodeKind.LINE],
         NodeKind.TASK: [r for r in rows if r["node"].kind == NodeKind.PROJECT],
@@ -215,6 +221,7 @@ def _detail(
 ) -> HttpResponse:
     versions = list(plan.versions.all())
     comments = list(plan.comments.select_related("author").order_by("created_at", "pk"))
+    tree_context = _tree_context(request, plan, can_edit=can_edit)
     context = {
         "plan": plan,
         "can_edit": can_edit,
@@ -225,11 +232,11 @@ def _detail(
         ),
         "close_form": CloseRoundForm(initial={"round": plan.round_number}),
         "comment_form": CommentForm(),
-        "threads": _threads(comments),
+        "threads": _threads(comments, tree_context["rows"]),
         "open_conflicts": plan.conflicts.filter(resolved_at__isnull=True, author=request.user)
         if can_edit
         else [],
-        **_tree_context(request, plan, can_edit=can_edit),
+        **tree_context,
         **(_citations(plan) if can_edit else {}),
     }
     if request.htmx and request.GET.get("part") == "completeness":
@@ -244,7 +251,13 @@ def _citations(plan: Plan) -> dict:
     }
 
 
-def _threads(comments: list[Comment]) -> list[dict]:
+def _threads(comments: list[Comment], rows: list[dict]) -> list[dict]:
+    """Return top comments with their replies, each labelled with the node it is about."""
+    about = {
+        str(r["node"].key): f"{r['full_label']} {r['node'].title}" for r in rows if r["node"].key
+    }
+    for c in comments:
+        c.node_label = about.get(str(c.node_key), "") if c.node_key else ""
     tops = [c for c in comments if c.parent_id is None]
     replies: dict[int, list[Comment]] = {}
     for c in comments:
@@ -684,17 +697,15 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return _back_to_plan(plan, "discussion")
     comments = list(plan.comments.select_related("author"))
+    _tree, rows = _rows(plan)
     context = {
         "plan": plan,
-        "threads": _threads(comments),
+        "threads": _threads(comments, rows),
         "comment_form": form,
-        **_node_titles(plan),
+        "rows": rows,
+        "comment_targets": [r for r in rows if r["node"].kind != NodeKind.TASK],
     }
     return render(request, "plans/edit.html#discussion", context)
-
-
-def _node_titles(plan: Plan) -> dict:
-    return {"node_titles": {str(k): t for k, t in plan.nodes.values_list("key", "title")}}
 
 
 @login_required

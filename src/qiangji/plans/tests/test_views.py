@@ -339,3 +339,20 @@ def test_a_merged_text_that_is_not_valid_is_refused_with_a_message(
     task.refresh_from_db()
     assert str(task.budget) == "150.00"
     assert EditConflict.objects.get().resolution == "merged"
+
+
+def test_a_comment_on_a_node_names_it_and_the_form_keeps_its_node_choices(client_for, mentor, plan):
+    node = _node("助餐站")
+    response = client_for(mentor).post(
+        f"/plans/{plan.pk}/comments/", {"body": "选址要近", "node_key": str(node.key)}, **HX
+    )
+    html = response.content.decode()
+    assert "（一）1. 助餐站" in html
+    assert f'<option value="{node.key}">' in html
+    other = client_for(mentor).post(
+        f"/plans/{plan.pk}/comments/",
+        {"body": "x", "node_key": "00000000-0000-0000-0000-000000000000"},
+        **HX,
+    )
+    assert other.status_code == 200
+    assert plan.comments.filter(node_key__isnull=True, body="x").exists()
