@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,6 +38,15 @@ from qiangji.reviews.models import (
 
 class ReviewError(Exception):
     """A write was refused; the message is for the person who tried it."""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TOKEN = re.compile(r"[0-9a-f]{1,32}")
+
+
+def clean_text(value: str | None, limit: int) -> str:
+    """Return free text without control characters (PostgreSQL refuses NUL), cut to limit."""
+    return _CONTROL.sub("", value or "")[:limit]
 
 
 # --- rubrics --------------------------------------------------------------------------------
@@ -397,7 +407,7 @@ def do_save_draft(
         raise ReviewError(_("Only the assigned reviewer can write this review."))
     if review.is_submitted:
         raise ReviewError(_("This review is submitted and can no longer change."))
-    token = (token or "")[:32]
+    token = token if token and _TOKEN.fullmatch(token) else ""
     same_page = bool(token) and token == review.edit_token
     if revision is not None and revision != review.revision and not same_page:
         raise ReviewError(
@@ -415,9 +425,9 @@ def do_save_draft(
             except ReviewError as exc:
                 errors.append(str(exc))
         if cid in data.comments:
-            score.comment = data.comments[cid][:4000]
+            score.comment = clean_text(data.comments[cid], 4000)
         score.save(update_fields=["value", "not_applicable", "comment"])
-    review.opinion = data.opinion[:8000]
+    review.opinion = clean_text(data.opinion, 8000)
     if data.confidence in (None, 1, 2, 3):
         review.confidence = data.confidence
     else:
@@ -516,7 +526,8 @@ def do_reopen_review(*, review: Review, by, reason: str) -> Review:
     review = Review.objects.select_for_update().get(pk=review.pk)
     if not review.is_submitted:
         raise ReviewError(_("Only a submitted review can be reopened."))
-    if not reason.strip():
+    reason = clean_text(reason, 150).strip()
+    if not reason:
         raise ReviewError(_("Say why the review is reopened."))
     old_total = review.total
     review.status = Review.Status.DRAFT
@@ -536,7 +547,7 @@ def do_reopen_review(*, review: Review, by, reason: str) -> Review:
     )
     record_event(
         instance=review,
-        note=f"reviews: reopened — {reason.strip()[:150]}",
+        note=f"reviews: reopened — {reason}",
         changes={"status": ["submitted", "draft"], "total": [old_total, None]},
     )
     return review
@@ -574,7 +585,7 @@ def do_add_suggestion(
         raise ReviewError(_("Only the assigned reviewer can write this review."))
     if review.is_submitted:
         raise ReviewError(_("This review is submitted and can no longer change."))
-    text = (text or "").strip()
+    text = clean_text(text, 4000).strip()
     if not text:
         raise ReviewError(_("Write the suggestion."))
     node = None
@@ -583,7 +594,7 @@ def do_add_suggestion(
             node = review.plan_version.nodes.get(key=uuid.UUID(str(node_key)))
         except (ValueError, PlanVersionNode.DoesNotExist):
             raise ReviewError(_("That node is not part of the reviewed version.")) from None
-    quote = (quote or "").strip()[:500]
+    quote = clean_text(quote, 500).strip()
     if quote:
         source = ""
         if quote_field == "node" and node is not None:
@@ -630,7 +641,7 @@ def do_answer_suggestion(
         raise ReviewError(_("Only suggestions of submitted reviews can be answered."))
     if decision not in SuggestionAnswer.Decision.values:
         raise ReviewError(_("Choose adopted, partly adopted or not adopted."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason, 4000).strip()
     if not reason:
         raise ReviewError(_("Give the reason for the answer."))
     node_title = ""
@@ -666,7 +677,7 @@ def do_answer_suggestion(
 @transaction.atomic
 def do_add_remark(*, plan: Plan, by, text: str, visibility: str) -> Remark:
     """Return a new leader remark on a plan; the community is notified if it may read it."""
-    text = (text or "").strip()
+    text = clean_text(text, 4000).strip()
     if not text:
         raise ReviewError(_("Write the remark."))
     if visibility not in Remark.Visibility.values:

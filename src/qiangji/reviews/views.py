@@ -24,6 +24,7 @@ from qiangji.programmes.models import Programme
 from qiangji.reviews.actions import (
     DraftInput,
     ReviewError,
+    clean_text,
     do_add_remark,
     do_add_suggestion,
     do_answer_suggestion,
@@ -473,7 +474,7 @@ def conflict_add(request: HttpRequest, pk: int) -> HttpResponse:
         programme=programme,
         reviewer=reviewer,
         community=community,
-        defaults={"reason": request.POST.get("reason", "")[:200]},
+        defaults={"reason": clean_text(request.POST.get("reason"), 200)},
     )
     messages.success(
         request,

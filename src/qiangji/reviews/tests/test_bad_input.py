@@ -79,3 +79,41 @@ def test_nonsense_posts_and_queries_never_cause_a_server_error(review_world, cli
         reader.get(reverse("reviews:sheet", kwargs={"pk": pk}), {"round": "x"}).status_code == 200
     )
     assert 422 in statuses and 302 in statuses  # refusals were polite, some posts went through
+
+
+def test_control_characters_are_stripped_from_reasons_and_texts(review_world, client_for):
+    from qiangji.reviews.actions import (
+        DraftInput,
+        do_add_suggestion,
+        do_save_draft,
+        do_submit_review,
+    )
+    from qiangji.reviews.models import Review, SuggestionAnswer
+
+    world = review_world.world
+    mentor = world.users["daoshi"]
+    review = do_start_review(assignment=review_world.assignment, by=mentor)
+    do_save_draft(
+        review=review,
+        by=mentor,
+        data=DraftInput(
+            opinion="好\x00方案",
+            confidence=2,
+            scores={s.criterion_id: "3" for s in review.scores.all()},
+        ),
+    )
+    suggestion = do_add_suggestion(review=review, by=mentor, text="补充\x00时间")
+    do_submit_review(review=review, by=mentor)
+    review.refresh_from_db()
+    assert review.opinion == "好方案" and suggestion.text == "补充时间"
+    answer = client_for(world.users["shiliuyuan"]).post(
+        reverse("reviews:suggestion_answer", kwargs={"pk": suggestion.pk}),
+        {"decision": "adopted", "reason": "已\x00补充"},
+    )
+    assert answer.status_code == 302
+    assert SuggestionAnswer.objects.get().reason == "已补充"
+    reopen = client_for(world.users["jiedao"]).post(
+        reverse("reviews:review_reopen", kwargs={"pk": review.pk}), {"reason": "\x00打分\x07有误"}
+    )
+    assert reopen.status_code == 302
+    assert Review.objects.get(pk=review.pk).status == "draft"

@@ -408,9 +408,9 @@ def test_autosave_from_a_second_tab_reports_the_conflict_in_the_save_state(
     review = do_start_review(assignment=review_world.assignment, by=mentor)
     client = client_for(mentor)
     url = reverse("reviews:review_save", kwargs={"pk": review.pk})
-    client.post(url, {"opinion": "甲", "revision": 1, "tab": "a"}, HTTP_HX_REQUEST="true")
+    client.post(url, {"opinion": "甲", "revision": 1, "tab": "aa"}, HTTP_HX_REQUEST="true")
     response = client.post(
-        url, {"opinion": "乙", "revision": 1, "tab": "b"}, HTTP_HX_REQUEST="true"
+        url, {"opinion": "乙", "revision": 1, "tab": "bb"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     assert 'id="save-state"' in response.text and "message-error" in response.text
