@@ -91,7 +91,18 @@ def test_secretary_builds_a_two_line_five_station_plan_on_a_phone_closes_a_round
     row.locator("button[type=submit]", has_text="保存").click()
     expect(page.locator("li.kind-project", has_text="红色议事厅")).to_be_visible()
 
+    # Move a station to the other main line with the "move to…" picker.
+    volunteer = (
+        page.locator("li.kind-project", has_text="志愿服务站").get_attribute("id").split("-")[1]
+    )
+    page.locator(f"#node-{volunteer}-body .node-actions a", has_text="移动到").click()
+    older = page.locator("li.kind-line", has_text="为老服务主线").get_attribute("id").split("-")[1]
+    page.select_option(f"#move-{volunteer}", older)
+    page.locator(f"#node-{volunteer}-body button[type=submit]").click()
+    expect(page.locator(f"#node-{volunteer} .node-label")).to_have_text("4.")
+
     page.goto(f"{live_server.url}/plans/{plan.pk}/diff/?a=1&b=draft")
+    expect(page.locator("#diff-body")).to_contain_text("志愿服务站")
     changed = page.locator(".diff-node", has_text="红色议事厅")
     expect(changed.locator("ins")).to_contain_text("厅")
     expect(changed.locator("del")).to_contain_text("站")

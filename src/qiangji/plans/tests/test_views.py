@@ -356,3 +356,13 @@ def test_a_comment_on_a_node_names_it_and_the_form_keeps_its_node_choices(client
     )
     assert other.status_code == 200
     assert plan.comments.filter(node_key__isnull=True, body="x").exists()
+
+
+def test_the_completeness_fragment_refreshes_alone(client_for, shiliuyuan_secretary, plan):
+    html = (
+        client_for(shiliuyuan_secretary)
+        .get(f"/plans/{plan.pk}/?part=completeness", **HX)
+        .content.decode()
+    )
+    assert html.lstrip().startswith('<section id="completeness"')
+    assert "招募志愿者" in html and "<html" not in html
