@@ -713,3 +713,34 @@ def do_set_stage(*, programme: Programme, round_number: int, published: bool, by
         note=f"reviews: stage {'published' if published else 'hidden'} for round {round_number}",
     )
     return stage
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def do_remind_overdue_reviews(*, today=None) -> int:
+    """Post each reviewer one notice about their overdue reviews; return how many were posted.
+
+    Run daily (``manage.py remind_reviews``); the group key carries the date, so a second run
+    on the same day bumps the unread notice instead of adding another.
+    """
+    today = today or timezone.localdate()
+    overdue: dict[int, int] = {}
+    for reviewer_id in (
+        Assignment.objects.filter(due_on__lt=today)
+        .exclude(review__status=Review.Status.SUBMITTED)
+        .values_list("reviewer_id", flat=True)
+    ):
+        overdue[reviewer_id] = overdue.get(reviewer_id, 0) + 1
+    from qiangji.accounts.models import User
+
+    posted = 0
+    for user in User.objects.filter(pk__in=list(overdue), is_active=True):
+        posted += do_notify(
+            recipients=[user],
+            kind="work_overdue",
+            title=_("%(n)d reviews are overdue") % {"n": overdue[user.pk]},
+            url=reverse("reviews:home"),
+            group_key=f"reviews-overdue:{user.pk}:{today.isoformat()}",
+        )
+    return posted

@@ -267,3 +267,26 @@ def test_a_rubric_in_use_is_never_changed(review_world):
     review.refresh_from_db()
     assert review.rubric.version == 1 and review.rubric.criteria.count() == 5
     assert SuggestionAnswer.objects.count() == 0
+
+
+def test_overdue_reviews_are_reminded_once_a_day(review_world):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from qiangji.reviews.actions import do_remind_overdue_reviews
+
+    assignment = review_world.assignment
+    assignment.due_on = dt.date(2026, 6, 10)
+    assignment.save()
+    mentor = review_world.world.users["daoshi"]
+    assert do_remind_overdue_reviews(today=dt.date(2026, 6, 10)) == 0  # due today, not overdue
+    assert do_remind_overdue_reviews(today=dt.date(2026, 6, 11)) == 1
+    do_remind_overdue_reviews(today=dt.date(2026, 6, 11))
+    notice = Notice.objects.get(recipient=mentor, kind="work_overdue")
+    assert notice.count == 2 and "1" in notice.title
+    review = do_start_review(assignment=assignment, by=mentor)
+    _fill(review, mentor)
+    do_submit_review(review=review, by=mentor)
+    assert do_remind_overdue_reviews(today=dt.date(2026, 6, 12)) == 0
+    call_command("remind_reviews")
