@@ -189,6 +189,29 @@ def programme_mentors(programme: Programme) -> list:
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
+def peer_reviewers(programme: Programme) -> list:
+    """Return the secretaries of the programme's communities, who may review their peers."""
+    from qiangji.accounts.models import Role, User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            grants__role=Role.COMMUNITY_SECRETARY,
+            grants__territory__enrolments__programme=programme,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def possible_reviewers(programme: Programme) -> list:
+    """Return mentors and peer secretaries, mentors first, each once."""
+    seen: dict[int, object] = {}
+    for person in [*programme_mentors(programme), *peer_reviewers(programme)]:
+        seen.setdefault(person.pk, person)
+    return list(seen.values())
+
+
 def conflict_communities(user, programme: Programme) -> set[int]:
     """Return the communities whose plans this person may not review in the programme.
 
@@ -237,17 +260,25 @@ def _notify_assigned(pairs: list[tuple[Plan, object]], round_number: int) -> Non
 
 @transaction.atomic
 def do_auto_assign(
-    *, programme: Programme, round_number: int, per_plan: int, due_on=None, by=None
+    *,
+    programme: Programme,
+    round_number: int,
+    per_plan: int,
+    due_on=None,
+    by=None,
+    include_peers: bool = False,
 ) -> AssignmentPlan:
     """Assign mentors to every plan of the round, balancing load; return what was done.
 
     Existing assignments are kept and count towards ``per_plan``; conflicts are respected.
+    With ``include_peers`` the communities' secretaries join the pool (peer review after
+    stall sharing); nobody is ever given their own community's plan.
     """
     if not 1 <= per_plan <= 20:
         raise ReviewError(_("Reviewers per plan must be between 1 and 20."))
     Programme.objects.select_for_update().get(pk=programme.pk)
     plans = list(Plan.objects.filter(programme=programme).select_related("community"))
-    mentors = programme_mentors(programme)
+    mentors = possible_reviewers(programme) if include_peers else programme_mentors(programme)
     existing = Assignment.objects.filter(plan__programme=programme, round_number=round_number)
     assigned: dict[int, set[int]] = {}
     load: dict[int, int] = {}
@@ -301,8 +332,11 @@ def do_assign(*, plan: Plan, round_number: int, reviewer, due_on=None, by=None) 
             )
             % {"name": reviewer, "community": plan.community.name}
         )
-    if reviewer.pk not in {m.pk for m in programme_mentors(plan.programme)}:
-        raise ReviewError(_("%(name)s is not a mentor of this programme.") % {"name": reviewer})
+    if reviewer.pk not in {m.pk for m in possible_reviewers(plan.programme)}:
+        raise ReviewError(
+            _("%(name)s is neither a mentor nor a community secretary of this programme.")
+            % {"name": reviewer}
+        )
     assignment, created = Assignment.objects.get_or_create(
         plan=plan,
         round_number=round_number,

@@ -324,7 +324,7 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
         p.submitted = sum(
             1 for a in p.round_assignments if hasattr(a, "review") and a.review.is_submitted
         )
-    from qiangji.reviews.actions import programme_mentors
+    from qiangji.reviews.actions import possible_reviewers, programme_mentors
 
     return render(
         request,
@@ -336,6 +336,7 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
             "round_number": round_number,
             "plans": plans,
             "mentors": programme_mentors(programme) if rights.manage else [],
+            "reviewers": possible_reviewers(programme) if rights.manage else [],
             "conflicts": Conflict.objects.filter(programme=programme).select_related(
                 "reviewer", "community"
             )
@@ -369,6 +370,7 @@ def auto_assign(request: HttpRequest, pk: int) -> HttpResponse:
             per_plan=per_plan,
             due_on=due_on,
             by=request.user,
+            include_peers=request.POST.get("include_peers") == "on",
         )
     except ReviewError as exc:
         return _error_response(request, str(exc), fallback)

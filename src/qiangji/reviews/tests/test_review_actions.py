@@ -290,3 +290,36 @@ def test_overdue_reviews_are_reminded_once_a_day(review_world):
     do_submit_review(review=review, by=mentor)
     assert do_remind_overdue_reviews(today=dt.date(2026, 6, 12)) == 0
     call_command("remind_reviews")
+
+
+def test_peer_review_gives_secretaries_other_communities_plans_only(review_world, client_for):
+    from django.urls import reverse
+
+    world = review_world.world
+    result = do_auto_assign(
+        programme=world.programme,
+        round_number=1,
+        per_plan=2,
+        by=world.users["jiedao"],
+        include_peers=True,
+    )
+    assert not result.short
+    secretaries = {
+        world.users["shiliuyuan"].pk: review_world.shiliuyuan_plan,
+        world.users["keershan"].pk: review_world.keershan_plan,
+    }
+    pairs = Assignment.objects.filter(round_number=1).values_list("reviewer_id", "plan_id")
+    for reviewer_id, plan_id in pairs:
+        if reviewer_id in secretaries:
+            assert plan_id != secretaries[reviewer_id].pk
+    peer = Assignment.objects.filter(reviewer=world.users["keershan"]).first()
+    assert peer is not None and peer.plan == review_world.shiliuyuan_plan
+    review = do_start_review(assignment=peer, by=world.users["keershan"])
+    _fill(review, world.users["keershan"])
+    assert do_submit_review(review=review, by=world.users["keershan"]).is_submitted
+    home = client_for(world.users["keershan"]).get(reverse("reviews:home"))
+    assert reverse("reviews:home") in home.text  # the nav entry appears for a peer reviewer
+    with pytest.raises(ReviewError, match="柯尔山社区"):
+        do_assign(plan=review_world.keershan_plan, round_number=2, reviewer=world.users["keershan"])
+    with pytest.raises(ReviewError):
+        do_assign(plan=review_world.keershan_plan, round_number=2, reviewer=world.users["lingdao"])
