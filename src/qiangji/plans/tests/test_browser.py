@@ -53,7 +53,7 @@ def test_secretary_builds_a_two_line_five_station_plan_on_a_phone_closes_a_round
     _add(page, f"#add-{station_pk}", "每日午餐配送")
     assert page.locator("li.kind-line").count() == 2
     assert page.locator("li.kind-project").count() == 5
-    expect(page.locator("#completeness")).to_contain_text("每日午餐配送")
+    expect(page.locator("#completeness")).to_contain_text("每日午餐配送", timeout=15_000)
     screenshot(page, "plans-editor-phone")
 
     # Reordering keeps focus on the arrow pressed and the page where it is.
