@@ -49,7 +49,7 @@ from qiangji.territories.models import Kind, Territory
 DEVICE_COOKIE = "qj_device"
 RATE_WINDOW_SECONDS = 600
 RETENTION_DAYS = getattr(settings, "CONCERNS_RETENTION_DAYS", 180)
-PAGE_SIZE = 50
+PAGE_SIZE = 20  # a phone screenful or two; rendering, not SQL, dominates the page time
 
 
 # --- permission helpers -----------------------------------------------------------------------
