@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -90,7 +91,30 @@ def _read_workbook(content: bytes) -> Table:
     return Table(headers, body, "xlsx")
 
 
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _mixes_utf8_with_another_encoding(content: bytes) -> bool:
+    """Return whether bytes that are not valid UTF-8 still hold many valid UTF-8 Chinese characters.
+
+    A GBK file read as UTF-8 yields almost only replacement characters; a file pasted together
+    from a UTF-8 and a GBK export yields both real characters and replacements.
+    """
+    text = content.decode("utf-8", errors="replace")
+    chinese, broken = len(_CJK_RE.findall(text)), text.count("\ufffd")
+    return chinese >= 10 and chinese >= 0.05 * broken
+
+
 def _read_csv(content: bytes) -> Table:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        if _mixes_utf8_with_another_encoding(content):
+            raise ImportFileError(
+                _(
+                    "The file mixes UTF-8 with another encoding: save it again with one encoding (UTF-8)."
+                )
+            ) from None
     for encoding in ENCODINGS:
         try:
             text = content.decode(encoding)

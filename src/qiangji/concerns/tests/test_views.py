@@ -416,3 +416,23 @@ def test_an_administrator_configures_categories_and_deadlines_in_the_admin(clien
     assert response.status_code == 302
     concern = do_file_concern(community=demo_world.shiliuyuan, text="楼道灯坏了")
     assert (concern.ticket.deadline_at - concern.reported_at).total_seconds() == 72 * 3600
+
+
+def test_a_csv_that_mixes_utf8_and_gbk_is_refused_with_a_clear_message(secretary_client, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lines = [f"{i},石榴园小区第{i}栋楼道灯坏了，请尽快维修" for i in range(40)]
+    content = ("编号,内容\n" + "\n".join(lines[:20]) + "\n").encode("utf-8") + "\n".join(
+        lines[20:]
+    ).encode("gbk")
+    url = reverse("concerns:import_upload") + f"?territory={community.pk}"
+    response = secretary_client.post(
+        url, {"file": SimpleUploadedFile("m.csv", content), "source": "x"}
+    )
+    assert response.status_code == 400 and "UTF-8" in response.text
+    assert not ImportBatch.objects.exists()
+    gbk_only = ("编号,内容\n" + "\n".join(lines)).encode("gbk")
+    response = secretary_client.post(
+        url, {"file": SimpleUploadedFile("g.csv", gbk_only), "source": "x"}
+    )
+    assert response.status_code == 302
