@@ -436,3 +436,10 @@ def test_a_csv_that_mixes_utf8_and_gbk_is_refused_with_a_clear_message(secretary
         url, {"file": SimpleUploadedFile("g.csv", gbk_only), "source": "x"}
     )
     assert response.status_code == 302
+
+
+def test_the_poster_carries_a_qr_code_of_the_public_form(secretary_client, community):
+    response = secretary_client.get(reverse("concerns:poster", args=[community.pk]))
+    assert response.status_code == 200
+    assert "<svg" in response.text
+    assert "http://testserver" + _form_url(community) in response.text
