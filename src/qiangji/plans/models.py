@@ -482,6 +482,9 @@ class Comment(models.Model):
 # ---------------------------------------------------------------------------- trees
 
 
+KEYS_FOR_ALL_NODES_UP_TO = 400
+
+
 class NodeSummary:
     """A light, read-only node for the editor's tree and the completeness check.
 
@@ -532,7 +535,14 @@ class NodeSummary:
             *cls.FIELDS, "description_start"
         )
         nodes = [cls(row[:-1], row[-1] or "") for row in rows]
-        keys = dict(plan.nodes.exclude(kind=NodeKind.TASK).values_list("pk", "key"))
+        # Keys (UUIDs, slow to convert by the thousand) of lines and projects, and of tasks
+        # too when the plan is small enough to offer every node in the comment form.
+        keyed = (
+            plan.nodes.all()
+            if len(nodes) <= KEYS_FOR_ALL_NODES_UP_TO
+            else plan.nodes.exclude(kind=NodeKind.TASK)
+        )
+        keys = dict(keyed.values_list("pk", "key"))
         for node in nodes:
             node.key = keys.get(node.pk)
         return nodes

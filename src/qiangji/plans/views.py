@@ -120,7 +120,7 @@ def _tree_context(
             rows, row_context, collapse_tasks=collapse, expanded=expanded or set()
         ),
         "tasks_collapsed": collapse,
-        "comment_targets": [r for r in rows if r["node"].kind != NodeKind.TASK],
+        "comment_targets": [r for r in rows if r["node"].key],
         "tree": tree,
         "completeness": check_plan(plan, tree),
         "parent_choices": parents,
@@ -703,7 +703,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
         "threads": _threads(comments, rows),
         "comment_form": form,
         "rows": rows,
-        "comment_targets": [r for r in rows if r["node"].kind != NodeKind.TASK],
+        "comment_targets": [r for r in rows if r["node"].key],
     }
     return render(request, "plans/edit.html#discussion", context)
 

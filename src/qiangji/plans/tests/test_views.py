@@ -366,3 +366,13 @@ def test_the_completeness_fragment_refreshes_alone(client_for, shiliuyuan_secret
     )
     assert html.lstrip().startswith('<section id="completeness"')
     assert "招募志愿者" in html and "<html" not in html
+
+
+def test_a_task_can_be_commented_on_in_a_small_plan(client_for, mentor, plan):
+    task = _node("招募志愿者")
+    html = client_for(mentor).get(f"/plans/{plan.pk}/").content.decode()
+    assert f'<option value="{task.key}">' in html
+    response = client_for(mentor).post(
+        f"/plans/{plan.pk}/comments/", {"body": "谁来招募？", "node_key": str(task.key)}, **HX
+    )
+    assert "（一）1.（2） 招募志愿者" in response.content.decode()
