@@ -266,6 +266,10 @@ class OfficialDocument:
             paragraph.paragraph_format.keep_with_next = True
             font = {1: self.fonts.heading1, 2: self.fonts.heading2}.get(level, self.fonts.body)
             _set_run_font(paragraph.add_run(""), font, BODY_PT, bold=(level == 3))
+            # An outline level lets Word's navigation pane list the headings.
+            outline = OxmlElement("w:outlineLvl")
+            outline.set(qn("w:val"), str(level - 1))
+            paragraph._p.get_or_add_pPr().insert_element_before(outline, *_AFTER_OUTLINE_LVL)
         elif key[0] == "body":
             _kind, indent, bold = key
             self._body_format(paragraph, indent=indent)
@@ -526,11 +530,20 @@ def _set_run_font(run: Run, font: str, size_pt: float, *, bold: bool = False) ->
     _set_east_asian(run._r.get_or_add_rPr(), font)
 
 
+# The order of w:pPr's children after w:snapToGrid and after w:outlineLvl (ECMA-376
+# CT_PPr): Word rejects out-of-order elements where LibreOffice would not.
+_AFTER_SNAP_TO_GRID = (
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+    "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+_AFTER_OUTLINE_LVL = ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
 def _no_snap_to_grid(paragraph: Paragraph) -> None:
-    p_pr = paragraph._p.get_or_add_pPr()
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
-    p_pr.append(snap)
+    paragraph._p.get_or_add_pPr().insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
 
 
 def _add_page_field(paragraph: Paragraph, font: str) -> None:

@@ -122,6 +122,11 @@ def test_headings_are_numbered_and_restart_under_each_level():
     assert _east_asian(by_text["一、品牌定位"].runs[0]) == "黑体"
     assert _east_asian(by_text["（一）服务主线"].runs[0]) == "楷体_GB2312"
     assert by_text["1.邻里守望站"].runs[0].font.bold is True
+    levels = [
+        p._p.pPr.find(qn("w:outlineLvl"))
+        for p in (by_text["一、品牌定位"], by_text["（一）服务主线"])
+    ]
+    assert [el.get(qn("w:val")) for el in levels] == ["0", "1"]
 
 
 def test_page_numbers_alternate_sides_in_4hao_with_dashes():
@@ -184,3 +189,33 @@ def test_libreoffice_converts_the_document_to_pdf(tmp_path):
     pdf = (tmp_path / "plan.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 1000
+
+
+# CT_PPr's child order (ECMA-376 Part 1, 17.3.1.26), the part this helper writes to.
+PPR_ORDER = [
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange",
+]  # fmt: skip
+
+
+def test_paragraph_properties_follow_the_schema_order_word_requires():
+    with zipfile.ZipFile(io.BytesIO(_sample())) as zf:
+        xml = {
+            name: zf.read(name)
+            for name in ("word/document.xml", "word/footer1.xml", "word/footer2.xml")
+            if name in zf.namelist()
+        }
+    from lxml import etree
+
+    checked = 0
+    for data in xml.values():
+        for ppr in etree.fromstring(data).iter(qn("w:pPr")):
+            names = [etree.QName(child).localname for child in ppr]
+            positions = [PPR_ORDER.index(n) for n in names]
+            assert positions == sorted(positions), names
+            checked += 1
+    assert checked > 10
