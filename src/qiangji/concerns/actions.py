@@ -219,9 +219,9 @@ def _regroup(root: Concern) -> None:
     keys = {m.reporter_key or f"#{m.pk}" for m in members}
     root.residents = len(keys)
     root.likes = sum(m.likes for m in members)
-    root.reported_at = max([root.reported_at, *[m.reported_at for m in members]])
+    root.last_reported_at = max(m.reported_at for m in members)
     Concern.objects.filter(pk=root.pk).update(
-        residents=root.residents, likes=root.likes, reported_at=root.reported_at
+        residents=root.residents, likes=root.likes, last_reported_at=root.last_reported_at
     )
     refresh_priority(root)
 

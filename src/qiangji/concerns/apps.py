@@ -20,6 +20,7 @@ class ConcernsConfig(AppConfig):
                 "priority_score",
                 "urgency_factors",
                 "reporter_key",
+                "last_reported_at",
             ),
         )
         registry.register(

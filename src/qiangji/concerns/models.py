@@ -212,6 +212,8 @@ class Concern(models.Model):
     source = models.CharField(max_length=60, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
     reported_at = models.DateTimeField(_("Reported at"), default=timezone.now, db_index=True)
+    # The latest report of the same matter (this one or a near-duplicate): what recency weighs.
+    last_reported_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -282,7 +284,9 @@ class Concern(models.Model):
 
     @property
     def age_days(self) -> float:
-        return max((timezone.now() - self.reported_at).total_seconds() / 86400, 0.0)
+        """Return the days since the matter was last reported (by anyone in its group)."""
+        latest = max(self.reported_at, self.last_reported_at or self.reported_at)
+        return max((timezone.now() - latest).total_seconds() / 86400, 0.0)
 
 
 class MeToo(models.Model):
