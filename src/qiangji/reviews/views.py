@@ -824,7 +824,14 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     }
     summaries = {n: summarise([f.total for f in by_round[n]]) for n in rounds}
     latest = plan.latest_version()
+    live_keys = set(plan.nodes.values_list("key", flat=True))
+    waiting = open_suggestions(plan)
+    for sug in waiting:
+        sug.node_deleted = bool(sug.node_key) and sug.node_key not in live_keys
     for r in reviews:
+        r.sugs = list(r.suggestions.select_related("answer"))
+        for sug in r.sugs:
+            sug.node_deleted = bool(sug.node_key) and sug.node_key not in live_keys
         r.outdated = latest is not None and r.plan_version.number != latest.number
         r.diff_url = _diff_url(plan, r.plan_version.number, latest.number) if r.outdated else ""
     return render(
@@ -838,7 +845,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "timeline": plan_timeline(plan, hide=blind),
             "blind": sorted(blind),
-            "open": open_suggestions(plan),
+            "open": waiting,
             "live_nodes": list(plan.nodes.order_by("parent_id", "position")) if own else [],
             "decisions": SuggestionAnswer.Decision.choices,
             "remarks": visible_remarks(plan, rights, own=own, user=request.user),
@@ -889,8 +896,12 @@ def report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 criteria.append(s.criterion.name)
         r.score_by_name = {s.criterion.name: s for s in r.scores.all()}
         r.score_cells = [r.score_by_name.get(name) for name in criteria]
+    live_keys = set(plan.nodes.values_list("key", flat=True))
     for r in reviews:
         r.score_cells = [r.score_by_name.get(name) for name in criteria]
+        r.sugs = list(r.suggestions.all())
+        for sug in r.sugs:
+            sug.node_deleted = bool(sug.node_key) and sug.node_key not in live_keys
     return render(
         request,
         "reviews/report.html",

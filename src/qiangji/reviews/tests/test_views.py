@@ -433,3 +433,29 @@ def test_a_mentor_sees_the_other_reviews_of_a_version_only_after_submitting_thei
     assert client.get(reverse("reviews:review", kwargs={"pk": other.pk})).status_code == 200
     page = client.get(reverse("reviews:plan", kwargs={"pk": scored.shiliuyuan_plan.pk})).text
     assert "站点写明开放时间" in page
+
+
+def test_a_suggestion_on_a_node_deleted_later_is_shown_marked(review_world, client_for):
+    from qiangji.plans.actions import do_delete_node
+
+    world = review_world.world
+    mentor = world.users["daoshi"]
+    review = do_start_review(assignment=review_world.assignment, by=mentor)
+    node = review.plan_version.nodes.get(title="五个站点")
+    do_add_suggestion(review=review, by=mentor, text="站点需要值守", node_key=str(node.key))
+    do_save_draft(
+        review=review,
+        by=mentor,
+        data=DraftInput(confidence=2, scores={s.criterion_id: "3" for s in review.scores.all()}),
+    )
+    do_submit_review(review=review, by=mentor)
+    do_delete_node(
+        node=review_world.shiliuyuan_plan.nodes.get(key=node.key), by=world.users["shiliuyuan"]
+    )
+    page = (
+        client_for(world.users["shiliuyuan"])
+        .get(reverse("reviews:plan", kwargs={"pk": review_world.shiliuyuan_plan.pk}))
+        .text
+    )
+    assert "站点需要值守" in page
+    assert "节点已删除" in page and "deleted-anchor" in page
