@@ -11,6 +11,6 @@ class PlansConfig(AppConfig):
         from qiangji.audit.registry import register
         from qiangji.plans.models import Comment, Plan, PlanNode
 
-        register(Plan, territory=lambda plan: plan.community_id)
+        register(Plan, territory=lambda plan: plan.community_id, exclude=("revision",))
         register(PlanNode, territory=lambda node: node.plan.community_id, exclude=("revision",))
         register(Comment, territory=lambda comment: comment.plan.community_id)

@@ -33,6 +33,13 @@ TIMELINE_SOURCES: list[Callable[[Plan], list[TimelineEvent]]] = []
 MAX_CHANGES = 300
 
 
+def _verbose(model, name: str) -> str:
+    try:
+        return model._meta.get_field(name).verbose_name
+    except Exception:  # noqa: BLE001 - a field renamed since the entry was written
+        return name
+
+
 def _change_events(plan: Plan) -> list[TimelineEvent]:
     from qiangji.audit.models import AuditEntry
 
@@ -49,7 +56,12 @@ def _change_events(plan: Plan) -> list[TimelineEvent]:
     verbs = {"create": _("added"), "update": _("changed"), "delete": _("deleted"), "event": ""}
     events = []
     for entry in entries:
-        fields = ", ".join(sorted(entry.changes or {}))
+        if entry.action == "event" and entry.content_type_id == plan_type.id:
+            continue  # closing a round: shown as its version below
+        model = Plan if entry.content_type_id == plan_type.id else PlanNode
+        fields = "、".join(
+            str(_verbose(model, name)) for name in sorted(entry.changes or {}) if name != "revision"
+        )
         title = entry.note or f"{verbs.get(entry.action, entry.action)} {entry.object_repr}"
         events.append(
             TimelineEvent(

@@ -376,3 +376,20 @@ def test_a_task_can_be_commented_on_in_a_small_plan(client_for, mentor, plan):
         f"/plans/{plan.pk}/comments/", {"body": "谁来招募？", "node_key": str(task.key)}, **HX
     )
     assert "（一）1.（2） 招募志愿者" in response.content.decode()
+
+
+def test_the_timeline_names_changed_fields_in_the_users_language(
+    client_for, shiliuyuan_secretary, plan
+):
+    from qiangji.plans.actions import do_save_plan_fields
+
+    do_save_plan_fields(
+        plan=plan,
+        values={"slogan": "服务520"},
+        base_revision=plan.revision,
+        round_number=1,
+        by=shiliuyuan_secretary,
+    )
+    do_close_round(plan=plan, by=shiliuyuan_secretary)
+    html = client_for(shiliuyuan_secretary).get(f"/plans/{plan.pk}/timeline/").content.decode()
+    assert "口号" in html and "revision" not in html and "closed round" not in html
