@@ -6,7 +6,9 @@ Used by the plans app (工作方案) and the workshops app (工作简报). The l
   156 × 225 mm;
 * title in 2号 (22 pt) 方正小标宋简体, centred;
 * body in 3号 (16 pt) 仿宋_GB2312, 22 lines of 28 characters a page, made exact by a fixed
-  line pitch (exact line spacing) and Word's character grid (``w:docGrid linesAndChars``);
+  line pitch (exact line spacing, ``w:docGrid lines``) and characters condensed by 0.2 pt
+  (156 mm / 28 = 15.8 pt a character). Word's character grid (``linesAndChars``) is not used:
+  LibreOffice lays it out as about 17 characters a line;
 * numbered headings 一、 (黑体) → （一） (楷体) → 1. (仿宋, bold) → （1） (仿宋), numbered
   automatically and restarted under each higher level;
 * page numbers in 4号 (14 pt) 宋体 as "— 1 —", odd pages on the right, even pages on the
@@ -40,6 +42,7 @@ import copy
 import datetime
 import functools
 import io
+import math
 import re
 import shutil
 import subprocess  # noqa: S404 - fc-list with fixed arguments
@@ -92,10 +95,10 @@ _PT_PER_MM = 72 / 25.4
 # Line pitch in twips, rounded down so that 22 lines always fit in the 225 mm block.
 LINE_PITCH_TWIPS = int(TEXT_BLOCK_MM[1] * _PT_PER_MM * 20 / LINES_PER_PAGE)
 LINE_PITCH_PT = LINE_PITCH_TWIPS / 20
-# Word's character grid: the pitch is given as the difference from the default font size,
-# in 1/4096 pt.
+# 28 characters fill the 156 mm line when each is condensed by the difference (in 1/20 pt,
+# w:spacing); Word and LibreOffice both honour it, unlike the character grid.
 CHAR_PITCH_PT = TEXT_BLOCK_MM[0] * _PT_PER_MM / CHARS_PER_LINE
-CHAR_SPACE = round((CHAR_PITCH_PT - BODY_PT) * 4096)
+CHAR_SPACING_TWENTIETHS = math.floor((CHAR_PITCH_PT - BODY_PT) * 20)  # -5: 28 always fit
 
 # Characters XML 1.0 cannot hold; pasted text sometimes carries them.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -405,9 +408,8 @@ class OfficialDocument:
         for grid in sect_pr.findall(qn("w:docGrid")):
             sect_pr.remove(grid)
         grid = OxmlElement("w:docGrid")
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
         sect_pr.append(grid)
 
     def _setup_styles(self) -> None:
@@ -415,6 +417,9 @@ class OfficialDocument:
         normal.font.size = Pt(BODY_PT)
         normal.font.name = LATIN_FONT
         _set_east_asian(normal.element.get_or_add_rPr(), self.fonts.body)
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CHAR_SPACING_TWENTIETHS))
+        normal.element.get_or_add_rPr().insert_element_before(spacing, *_AFTER_RPR_SPACING)
         fmt = normal.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(LINE_PITCH_PT)
@@ -536,6 +541,12 @@ _AFTER_SNAP_TO_GRID = (
     "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
     "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
     "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+# The children of w:rPr that follow w:spacing (ECMA-376 CT_RPr).
+_AFTER_RPR_SPACING = (
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+    "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+    "w:specVanish", "w:oMath",
 )  # fmt: skip
 _AFTER_OUTLINE_LVL = ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 

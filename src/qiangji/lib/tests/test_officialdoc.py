@@ -82,11 +82,12 @@ def test_page_is_a4_with_the_official_margins_and_text_block():
 def test_body_grid_gives_22_lines_of_28_characters():
     document = Document(io.BytesIO(_sample()))
     grid = document.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     pitch_pt = int(grid.get(qn("w:linePitch"))) / 20
     assert int(225 / 25.4 * 72 // pitch_pt) == LINES_PER_PAGE
-    char_pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
-    assert int(156 / 25.4 * 72 // char_pitch) == CHARS_PER_LINE
+    normal_rpr = document.styles["Normal"].element.rPr
+    condensed = int(normal_rpr.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    assert int(156 / 25.4 * 72 // (16 + condensed)) == CHARS_PER_LINE
     body = [p for p in document.paragraphs if p.text.startswith("以“零距离”")][0]
     assert body.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
     assert body.paragraph_format.line_spacing == Pt(LINE_PITCH_PT)
@@ -189,6 +190,30 @@ def test_libreoffice_converts_the_document_to_pdf(tmp_path):
     pdf = (tmp_path / "plan.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 1000
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="LibreOffice or poppler-utils is not installed",
+)
+def test_libreoffice_lays_out_28_characters_a_line(tmp_path):
+    doc = OfficialDocument(title="版式检查", fonts=FontSet.installed())
+    doc.paragraph("居民诉求办理" * 40, indent=False)
+    source = tmp_path / "grid.docx"
+    source.write_bytes(doc.to_bytes())
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [shutil.which("soffice") or "soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    text = subprocess.run(  # noqa: S603 - fixed arguments
+        [shutil.which("pdftotext") or "pdftotext", "-layout", str(tmp_path / "grid.pdf"), "-"],
+        check=True, capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
+    body = [line.replace(" ", "") for line in text.splitlines() if "居民" in line or "办理" in line]
+    full_lines = body[:-1]  # the last line of the paragraph is short
+    assert len(full_lines) >= 7
+    assert {len(line) for line in full_lines} == {CHARS_PER_LINE}
 
 
 # CT_PPr's child order (ECMA-376 Part 1, 17.3.1.26), the part this helper writes to.
