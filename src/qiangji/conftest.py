@@ -20,12 +20,18 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": str(tmp_path),
+    if settings.REDIS_URL:
+        # The real shared cache (CI's PostgreSQL pass), emptied so tests cannot see each other.
+        from django.core.cache import cache
+
+        cache.clear()
+    else:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": str(tmp_path),
+            }
         }
-    }
 
 
 @pytest.fixture
