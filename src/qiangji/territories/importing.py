@@ -132,6 +132,7 @@ def run_import(table: Table, *, root: Territory, can_edit, apply: bool) -> Impor
         by_path[path_of(territory, names_by_id)] = territory
     for ancestor in root.ancestors():
         by_path.setdefault(path_of(ancestor, names_by_id), ancestor)
+    root_path = path_of(root, names_by_id)
     with transaction.atomic():
         seen: set[str] = set()
         for index, raw in enumerate(table.rows):
@@ -140,14 +141,15 @@ def run_import(table: Table, *, root: Territory, can_edit, apply: bool) -> Impor
                 line=table.line_numbers[index] if table.line_numbers else index + 2, values=values
             )
             report.rows.append(result)
-            _import_row(result, values, by_path, seen, root=root, can_edit=can_edit)
+            _import_row(
+                result, values, by_path, seen, root=root, root_path=root_path, can_edit=can_edit
+            )
         if not apply:
             transaction.set_rollback(True)
     return report
 
 
-def _import_row(result: RowResult, values, by_path, seen, *, root, can_edit) -> None:
-    root_path = next((p for p, t in by_path.items() if t.pk == root.pk), "")
+def _import_row(result: RowResult, values, by_path, seen, *, root, root_path, can_edit) -> None:
     errors = result.errors
     kind = KIND_BY_LABEL.get(values.get("层级", "").strip())
     if kind is None:
