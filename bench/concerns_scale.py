@@ -152,6 +152,7 @@ def load_city(rows: list[tuple[int, int, str]]):
 
     from qiangji.concerns.analysis.priority import priority
     from qiangji.concerns.models import Category, Concern, Ticket
+    from qiangji.concerns.search import document_tokens
     from qiangji.lib.text import normalise_for_search
     from qiangji.territories.models import Kind, Territory
 
@@ -195,6 +196,7 @@ def load_city(rows: list[tuple[int, int, str]]):
                     channel="import",
                     text=text,
                     search_text=normalise_for_search(text),
+                    search_tokens=document_tokens(text),
                     category=rng.choice(categories),
                     category_confidence=0.5,
                     residents=p.residents,

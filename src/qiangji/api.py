@@ -61,6 +61,7 @@ def _data_error(request, exc):
 
 
 def _register_routers() -> None:
+    from qiangji.concerns.api import router as concerns_router
     from qiangji.plans.api import router as plans_router
     from qiangji.programmes.api import router as programmes_router
     from qiangji.territories.api import router as territories_router
@@ -70,6 +71,7 @@ def _register_routers() -> None:
     api.add_router("/programmes/", programmes_router)
     api.add_router("/plans/", plans_router)
     api.add_router("/workshops/", workshops_router)
+    api.add_router("/concerns/", concerns_router)
 
 
 _register_routers()

@@ -32,6 +32,7 @@ from qiangji.concerns.models import (
     Topic,
     TopicModelStore,
 )
+from qiangji.concerns.search import document_tokens
 from qiangji.lib.text import has_meaningful_text, normalise, normalise_for_search
 
 # How many of a community's open concerns a new one is compared with for duplicates.
@@ -772,6 +773,7 @@ def do_bulk_file_concerns(
             category_by_staff=by_staff,
         )
         concern.search_text = normalise_for_search(texts[index])
+        concern.search_tokens = document_tokens(concern.search_text)
         refresh_priority(concern, save=False)
         group = groups[len(candidates) + index]
         if group in group_root:

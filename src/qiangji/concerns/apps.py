@@ -7,6 +7,9 @@ class ConcernsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_search, sender=self)
         from qiangji.audit import registry
         from qiangji.concerns import models
 
@@ -15,6 +18,7 @@ class ConcernsConfig(AppConfig):
             territory=lambda c: c.community_id,
             exclude=(
                 "search_text",
+                "search_tokens",
                 "care_score",
                 "urgency_score",
                 "priority_score",
@@ -29,3 +33,12 @@ class ConcernsConfig(AppConfig):
         registry.register(models.Reporter, territory=lambda r: None, redact=("name", "phone"))
         registry.register(models.Category)
         registry.register(models.DeadlineRule)
+
+
+def _install_search(sender, using="default", **kwargs) -> None:
+    """Re-create the full-text index's triggers if a migration copied the table (SQLite)."""
+    from django.db import connections
+
+    from qiangji.concerns import search
+
+    search.install(connections[using])

@@ -139,12 +139,10 @@ class ConcernQuerySet(models.QuerySet):
         return self.filter(duplicate_of__isnull=True)
 
     def search(self, query: str) -> ConcernQuerySet:
-        """Return concerns whose text contains every word of query, whatever script or width."""
-        words = [w for w in normalise_for_search(query).split(" ") if w][:8]
-        qs = self
-        for word in words:
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        """Return concerns matching every word of query, whatever script or width (full text)."""
+        from qiangji.concerns.search import filter_search
+
+        return filter_search(self, query)
 
 
 class Concern(models.Model):
@@ -179,6 +177,8 @@ class Concern(models.Model):
     text = models.TextField(_("Text"))
     # Lower-cased, simplified, half-width form of title + text: what search and analytics read.
     search_text = models.TextField(editable=False, default="")
+    # search_text cut into words, space-joined: what the full-text index reads (search.py).
+    search_tokens = models.TextField(editable=False, default="")
     photo = models.ImageField(_("Photo"), upload_to="concerns/%Y/%m/", blank=True)
     reporter = models.ForeignKey(
         Reporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
@@ -265,7 +265,13 @@ class Concern(models.Model):
         return self.summary
 
     def save(self, *args, **kwargs) -> None:
+        from qiangji.concerns.search import document_tokens
+
         self.search_text = normalise_for_search(f"{self.title} {self.text}")
+        self.search_tokens = document_tokens(self.search_text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "text"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_tokens"}
         super().save(*args, **kwargs)
 
     @property
@@ -277,6 +283,10 @@ class Concern(models.Model):
     def public_text(self) -> str:
         """Return the text with phone numbers masked, for pages everyone may read."""
         return mask_phones_in_text(self.text)
+
+    @property
+    def public_title(self) -> str:
+        return mask_phones_in_text(self.title)
 
     @property
     def is_open(self) -> bool:
