@@ -7,7 +7,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 
@@ -160,13 +161,12 @@ class Territory(models.Model):
             self.depth = new_path.count("/") - 2
             Territory.objects.filter(pk=self.pk).update(path=new_path, depth=self.depth)
             if old_path and old_path != new_path:
-                # Moved: rewrite the paths of the whole subtree in one pass.
-                for child in Territory.objects.filter(path__startswith=old_path).exclude(
-                    pk=self.pk
-                ):
-                    child.path = new_path + child.path[len(old_path) :]
-                    child.depth = child.path.count("/") - 2
-                    Territory.objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
+                # Moved: rewrite the paths of the whole subtree in one UPDATE.
+                old_depth = old_path.count("/") - 2
+                Territory.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+                    depth=F("depth") + (self.depth - old_depth),
+                )
 
     def get_kind_display_zh(self) -> str:
         """Return the level's Chinese name whatever the active language (for files)."""
