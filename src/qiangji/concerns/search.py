@@ -31,9 +31,12 @@ def _clean(tokens) -> list[str]:
     return out
 
 
-def document_tokens(text: str) -> str:
-    """Return the space-joined search tokens of raw text (what the index stores)."""
-    norm = normalise_for_search(text)
+def document_tokens(text: str, *, normalised: bool = False) -> str:
+    """Return the space-joined search tokens of raw text (what the index stores).
+
+    normalised: text is already `normalise_for_search`'s output (the import's fast path).
+    """
+    norm = text if normalised else normalise_for_search(text)
     if not norm:
         return ""
     segmenter = default_segmenter()

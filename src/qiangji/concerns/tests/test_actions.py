@@ -279,6 +279,39 @@ def test_bulk_filing_groups_near_duplicates_with_open_concerns_and_each_other(co
         c.ticket.state == TicketState.ACCEPTED for c in Concern.objects.filter(source="board")
     )
     assert dance.category is not None and dance.priority_score > 0
+    # The groups were recounted in one pass: distinct residents, likes, latest report, priority.
+    assert dance.residents == 2 and dance.likes == 7
+    assert dance.last_reported_at == Concern.objects.get(external_id="k4").reported_at
+    assert existing.priority_score == pytest.approx(actions.priority_of(existing).score)
+
+
+def test_bulk_filing_takes_the_same_number_of_queries_for_few_or_many_groups(community):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(prefix: str, groups: int) -> int:
+        texts = ["电梯坏了没人修", "路灯不亮晚上很黑", "垃圾桶满了没人清", "下水道堵了有臭味"]
+        items = [
+            {
+                "line": i,
+                "raw": [],
+                "title": "",
+                "text": f"{texts[g % 4]}，第{g}栋{prefix}{'！' * r}",
+                "compound": None,
+                "reported_at": None,
+                "likes": 1,
+                "category": None,
+                "external_id": f"{prefix}{g}-{r}",
+            }
+            for i, (g, r) in enumerate((g, r) for g in range(groups) for r in range(2))
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            stored, _ = actions.do_bulk_file_concerns(community=community, items=items, source="q")
+        assert stored == len(items)
+        return len(ctx.captured_queries)
+
+    actions.route_texts(["预热"])  # the taxonomy is created once
+    assert queries("a", 2) == queries("b", 12)
 
 
 def test_an_import_with_categories_trains_the_router_and_refreshes_topics(
