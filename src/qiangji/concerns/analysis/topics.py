@@ -5,11 +5,19 @@ Pipeline (the same for the platform, `qiangji topics` and the benchmark):
 1. Topic words of each text: nouns, verbs and names from rjieba's tagger (territory names in
    the user dictionary are nouns), stopwords dropped.
 2. TF-IDF with sublinear term frequency; words in fewer than 3 texts (noise, typos) and in
-   more than 5 % of texts (words every concern uses, 小区, 业主) are dropped.
+   more than half of the texts are dropped. For the clustering space, words in more than 5 %
+   of texts (words every concern uses, 小区, 业主) are dropped too (rows re-normalised).
 3. Latent semantic analysis: a truncated SVD to 20 dimensions, rows scaled to unit length,
    so that texts sharing no exact word but related words still meet.
-4. k-means in that space (mini-batch beyond 20,000 texts). A topic's label is the three words
-   with the highest mean TF-IDF among its texts, generic words such as 小区 left out.
+4. k-means in that space (mini-batch beyond 20,000 texts).
+5. Self-training refinement (unsupervised: it sees only the text and its own clusters): a
+   linear SVM learns the current clusters from the full TF-IDF (common words included) and
+   each text moves to the topic the SVM predicts for it out-of-fold (3 folds; beyond 20,000
+   texts, trained on a sample); eight rounds. k-means in 20 dimensions draws boundaries with
+   few words; the SVM sees thousands, which sharpens the topics (mean NMI +0.04 on the
+   labelled benchmark, see docs/concerns.md). A topic's label is the three words with the highest mean TF-IDF among
+   its texts, generic words such as 小区 left out; its centroid is the mean of its texts in
+   the LSA space.
 
 New concerns join the nearest topic (`TopicModel.assign`) without refitting; a full refit
 runs in the background.
@@ -27,13 +35,24 @@ import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
 
 from qiangji.lib.text import default_segmenter
 
 LSA_DIMENSIONS = 20
 MIN_DOCUMENT_FREQUENCY = 3
 MAX_DOCUMENT_SHARE = 0.05
+# The refinement's features keep words up to this share of texts.
+REFINE_MAX_DOCUMENT_SHARE = 0.5
+REFINE_ROUNDS = 8
+REFINE_C = 0.5
+# Below this many texts, or fewer than this many per topic, k-means alone decides.
+REFINE_MIN_TEXTS = 100
+REFINE_MIN_PER_TOPIC = 6
+# Beyond this many texts, each round trains on a random sample of this size.
+REFINE_SAMPLE = 20_000
 MINI_BATCH_FROM = 20_000
 # Words that help to separate topics but say nothing as a label ("小区·电梯·物业" → "电梯·物业").
 GENERIC_LABEL_WORDS = frozenset(
@@ -74,12 +93,14 @@ class TopicModel:
         self.centroids: np.ndarray | None = None
         self.topics: list[Topic] = []
         self.labels_: np.ndarray = np.array([], dtype=int)
+        # Columns of the vectorizer's output that the LSA space uses (None: all of them).
+        self.space_columns: np.ndarray | None = None
 
     def _vectorizer(self, n: int) -> TfidfVectorizer:
         # Small corpora (a new community) keep every word; the frequency cut-offs are for
         # corpora large enough for them to mean something.
         min_df = MIN_DOCUMENT_FREQUENCY if n >= 200 else 1
-        max_df = MAX_DOCUMENT_SHARE if n >= 1000 else 1.0
+        max_df = REFINE_MAX_DOCUMENT_SHARE if n >= 1000 else 1.0
         return TfidfVectorizer(
             analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df, dtype=np.float32
         )
@@ -95,11 +116,21 @@ class TopicModel:
         k = min(self.n_topics or default_topic_count(n), n)
         self.vectorizer = self._vectorizer(n)
         try:
-            tfidf = self.vectorizer.fit_transform(docs)
+            full = self.vectorizer.fit_transform(docs)
         except ValueError:  # no usable word at all
             self.vectorizer = None
             self.topics = [Topic(0, "其他", [], list(range(n)))]
             return self
+        self.space_columns = None
+        tfidf = full
+        if n >= 1000:
+            # The clustering space leaves out words in more than 5 % of texts; the
+            # refinement below sees them all.
+            frequency = np.bincount(full.indices, minlength=full.shape[1])
+            keep = np.flatnonzero(frequency <= MAX_DOCUMENT_SHARE * n)
+            if 1 < len(keep) < full.shape[1]:
+                self.space_columns = keep
+                tfidf = normalize(full[:, keep])
         dims = max(1, min(LSA_DIMENSIONS, tfidf.shape[1] - 1, n - 1))
         if tfidf.shape[1] > 1 and n > 2:
             self.svd = TruncatedSVD(dims, random_state=self.random_state)
@@ -119,8 +150,19 @@ class TopicModel:
                 clusterer = KMeans(k, random_state=self.random_state, n_init=10)
             labels = clusterer.fit_predict(space)
             self.centroids = normalize(clusterer.cluster_centers_)
+            refined = self._refine(full, labels, k)
+            if refined is not None:
+                labels = refined
+                for number in range(self.centroids.shape[0]):
+                    members = labels == number
+                    if members.any():
+                        self.centroids[number] = normalize(
+                            space[members].mean(axis=0, keepdims=True)
+                        )[0]
         self.labels_ = labels
         vocabulary = self.vectorizer.get_feature_names_out()
+        if self.space_columns is not None:
+            vocabulary = vocabulary[self.space_columns]  # the columns of `tfidf`
         self.topics = []
         for number in range(self.centroids.shape[0]):
             members = np.flatnonzero(labels == number)
@@ -137,8 +179,46 @@ class TopicModel:
             self.topics.append(Topic(number, "·".join(terms_) or "其他", terms_, members.tolist()))
         return self
 
+    def _refine(self, features, labels: np.ndarray, k: int) -> np.ndarray | None:
+        """Return labels after self-training rounds, or None when the corpus is too small."""
+        n = features.shape[0]
+        if n < REFINE_MIN_TEXTS or n < REFINE_MIN_PER_TOPIC * k or features.shape[1] < 2:
+            return None
+        rng = np.random.default_rng(self.random_state)
+        labels = labels.copy()
+        for _ in range(REFINE_ROUNDS):
+            counts = np.bincount(labels, minlength=k)
+            if np.count_nonzero(counts) < 2:
+                break
+            if n > REFINE_SAMPLE:
+                sample = rng.choice(n, REFINE_SAMPLE, replace=False)
+                if len(np.unique(labels[sample])) < 2:
+                    break
+                svm = LinearSVC(C=REFINE_C).fit(features[sample], labels[sample])
+                new = svm.predict(features)
+                new[sample] = labels[sample]  # a sampled text keeps its topic this round
+            else:
+                present = counts[counts > 0]
+                folds = int(min(3, present.min()))
+                if folds < 2:
+                    # A topic of one text: predict it in-sample, it cannot be held out.
+                    new = LinearSVC(C=REFINE_C).fit(features, labels).predict(features)
+                else:
+                    new = labels.copy()
+                    splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
+                    for train, test in splitter.split(np.zeros(n), labels):
+                        if len(np.unique(labels[train])) < 2:
+                            continue
+                        svm = LinearSVC(C=REFINE_C).fit(features[train], labels[train])
+                        new[test] = svm.predict(features[test])
+            labels = np.asarray(new, dtype=int)
+        return labels
+
     def _space(self, texts: Sequence[str]) -> np.ndarray:
         tfidf = self.vectorizer.transform([topic_terms(t) for t in texts])
+        columns = getattr(self, "space_columns", None)  # models stored before it existed
+        if columns is not None:
+            tfidf = normalize(tfidf[:, columns])
         if self.svd is not None:
             return normalize(self.svd.transform(tfidf))
         return normalize(tfidf.toarray())
