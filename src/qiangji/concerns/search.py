@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
+from django.db.models import BooleanField, F, Func, Value
 from django.db.models.expressions import RawSQL
 
 from qiangji.lib.text import default_segmenter, normalise_for_search
@@ -63,6 +64,14 @@ def tsquery(words: list[str]) -> str:
     return " & ".join("'{}':*".format(w.replace("\\", "").replace("'", "''")) for w in words)
 
 
+class _TsMatch(Func):
+    """`to_tsvector('simple', column) @@ to_tsquery('simple', query)`: the GIN index's expression."""
+
+    template = "(to_tsvector('simple'::regconfig, %(expressions)s))"
+    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
+    output_field = BooleanField()
+
+
 def filter_search(queryset, query: str):
     """Return queryset narrowed to concerns matching every word of query (one SQL query)."""
     words = query_words(query)
@@ -77,13 +86,7 @@ def filter_search(queryset, query: str):
         )
         return queryset.filter(pk__in=matching)
     if vendor == "postgresql":
-        return queryset.extra(
-            where=[
-                'to_tsvector(\'simple\'::regconfig, "concerns_concern"."search_tokens")'
-                " @@ to_tsquery('simple'::regconfig, %s)"
-            ],
-            params=[tsquery(words)],
-        )
+        return queryset.filter(_TsMatch(F("search_tokens"), Value(tsquery(words))))
     for word in words:  # another database: a substring match of the normal form
         queryset = queryset.filter(search_text__contains=word)
     return queryset

@@ -126,3 +126,11 @@ def test_install_restores_lost_triggers_and_is_idempotent(community):
     search.install(connection)
     search.install(connection)
     assert _found(Concern.objects.all(), "消防") == {concern.pk}
+
+
+def test_a_search_can_be_a_subquery(community):
+    # Inside a subquery the table gets an alias: the condition must follow it.
+    lift = do_file_concern(community=community, text="电梯坏了", person="a")
+    do_file_concern(community=community, text="停车难", person="b")
+    inner = Concern.objects.search("电梯").values("pk")
+    assert list(Concern.objects.filter(pk__in=inner).values_list("pk", flat=True)) == [lift.pk]
