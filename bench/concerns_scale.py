@@ -248,6 +248,8 @@ def stage_lists(communities) -> dict:
             lambda c: client.get(f"/concerns/?territory={c.pk}&state=open&order=priority"),
         ),
         ("list_page_search", lambda c: client.get(f"/concerns/?territory={c.pk}&q=噪音")),
+        # The whole city (the administrator's home scope): what the full-text index is for.
+        ("list_page_search_city", lambda c: client.get("/concerns/?q=噪音")),
     ):
         times, queries = [], set()
         for _ in range(200):
