@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from qiangji.accounts.permissions import access_for
-from qiangji.lib.apitypes import ErrorOut
+from qiangji.lib.apitypes import ErrorOut, Id
 from qiangji.plans import actions
 from qiangji.plans.forms import NodeForm
 from qiangji.plans.models import Plan, PlanNode, PlanVersion
@@ -136,20 +136,20 @@ def list_plans(request):
 
 
 @router.get("/{pk}", response=PlanDetailOut)
-def get_plan(request, pk: int):
+def get_plan(request, pk: Id):
     """Return a plan's draft: its text fields and its nodes."""
     plan, _can_edit = _plan(request, pk)
     return {**_plan_out(plan), "fields": plan.text_fields(), "nodes": list(plan.nodes.all())}
 
 
 @router.get("/{pk}/versions", response=list[VersionOut])
-def list_versions(request, pk: int):
+def list_versions(request, pk: Id):
     plan, _can_edit = _plan(request, pk)
     return list(plan.versions.all())
 
 
 @router.get("/{pk}/versions/{number}", response=VersionDetailOut)
-def get_version(request, pk: int, number: int):
+def get_version(request, pk: Id, number: Id):
     """Return a frozen version with its nodes in reading order."""
     plan, _can_edit = _plan(request, pk)
     version = get_object_or_404(PlanVersion, plan=plan, number=number)
@@ -167,7 +167,7 @@ def get_version(request, pk: int, number: int):
 @router.api_operation(
     ["PUT", "PATCH", "DELETE", "POST"], "/{pk}/versions/{number}", response={405: ErrorOut}
 )
-def change_version(request, pk: int, number: int):
+def change_version(request, pk: Id, number: Id):
     """Frozen versions are immutable: every change is refused with 405."""
     plan, _can_edit = _plan(request, pk)
     get_object_or_404(PlanVersion, plan=plan, number=number)
@@ -179,7 +179,7 @@ def change_version(request, pk: int, number: int):
 @router.patch(
     "/{pk}/nodes/{node_id}", response={200: DraftNodeOut, 409: ConflictOut, 422: ErrorOut}
 )
-def patch_node(request, pk: int, node_id: int, payload: NodeIn):
+def patch_node(request, pk: Id, node_id: Id, payload: NodeIn):
     """Change a draft node; a stale revision (or round) gives 409 with both texts, kept."""
     plan, can_edit = _plan(request, pk)
     if not can_edit:

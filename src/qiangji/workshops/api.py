@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from qiangji.accounts.permissions import access_for
+from qiangji.lib.apitypes import Id
 from qiangji.workshops import rules
 from qiangji.workshops.models import Activity, TableGroup
 
@@ -72,7 +73,7 @@ class BoardOut(Schema):
 
 
 @router.get("/activities", response=list[ActivityOut])
-def list_activities(request, programme: int | None = None):
+def list_activities(request, programme: Id | None = None):
     """Activities of the programmes the caller may read, oldest first."""
     activities = Activity.objects.visible_to(access_for(request.user)).prefetch_related(
         "communities", "guests"
@@ -83,7 +84,7 @@ def list_activities(request, programme: int | None = None):
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut)
-def get_activity(request, activity_id: int):
+def get_activity(request, activity_id: Id):
     activity = get_object_or_404(Activity.objects.select_related("programme"), pk=activity_id)
     if not rules.can_view_activity(access_for(request.user), activity):
         raise Http404
@@ -91,7 +92,7 @@ def get_activity(request, activity_id: int):
 
 
 @router.get("/groups/{group_id}/board", response=BoardOut)
-def get_board(request, group_id: int):
+def get_board(request, group_id: Id):
     """A round-table group's cards with their dot votes, best first."""
     group = get_object_or_404(TableGroup.objects.select_related("activity__programme"), pk=group_id)
     if not rules.can_view_activity(access_for(request.user), group.activity):

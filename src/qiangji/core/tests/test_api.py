@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from qiangji.accounts.models import ApiToken
 
 
@@ -155,3 +157,20 @@ def test_values_the_database_cannot_store_are_refused_not_crashed(client, jiedao
         **headers,
     )
     assert huge.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/territories/{n}",
+        "/api/programmes/{n}",
+        "/api/plans/{n}",
+        "/api/plans/{n}/versions/{n}",
+        "/api/workshops/activities?programme={n}",
+        "/api/workshops/activities/{n}",
+        "/api/concerns/{n}",
+    ],
+)
+def test_an_id_beyond_the_databases_range_is_a_422_everywhere(client, jiedao_admin, path):
+    response = client.get(path.format(n=10**20), **_bearer(jiedao_admin))
+    assert response.status_code == 422
