@@ -24,10 +24,11 @@ import json
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _django_bench import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -43,31 +44,6 @@ TARGETS_MS = {
     "diff_two_versions_uncached": 300,
     "word_export": 3000,
 }
-
-
-def _setup(var_dir: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiangji.settings")
-    os.environ["QIANGJI_VAR_DIR"] = str(var_dir)
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["HTTPS"] = "0"
-    # Plain static storage (no collectstatic in a temporary folder) and inline tasks.
-    os.environ["QIANGJI_TESTING"] = "1"
-    if os.environ.get("QJ_BENCH_DATABASE_URL"):
-        os.environ["DATABASE_URL"] = os.environ["QJ_BENCH_DATABASE_URL"]
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    if os.environ.get("QJ_BENCH_DATABASE_URL"):
-        call_command("flush", verbosity=0, interactive=False)  # a fresh database each run
 
 
 def _build_plan(world, *, lines: int, projects: int, tasks: int):
@@ -151,7 +127,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        _setup(Path(tmp))
+        setup_django(Path(tmp))
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext

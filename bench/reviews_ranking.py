@@ -24,39 +24,16 @@ import os
 import platform
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _django_bench import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PLANS, ROUNDS, PER_PLAN, MENTORS = 400, 5, 5, 50
 TARGETS_MS = {"ranking_cold": 500, "ranking_warm": 500, "mentor_home": 100}
-
-
-def _setup(var_dir: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiangji.settings")
-    os.environ["QIANGJI_VAR_DIR"] = str(var_dir)
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["HTTPS"] = "0"
-    os.environ["QIANGJI_TESTING"] = "1"
-    if os.environ.get("QJ_BENCH_DATABASE_URL"):
-        os.environ["DATABASE_URL"] = os.environ["QJ_BENCH_DATABASE_URL"]
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    if os.environ.get("QJ_BENCH_DATABASE_URL"):
-        call_command("flush", verbosity=0, interactive=False)  # a fresh programme every run
 
 
 def _build(world):
@@ -177,7 +154,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        _setup(Path(tmp))
+        setup_django(Path(tmp))
         from django.core.cache import cache
         from django.db import connection
         from django.test import Client
