@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "crontask",
     # foundation
     "qiangji.core",
     "qiangji.territories",
@@ -141,6 +142,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL", "")
+# `qiangji scheduler` holds a Redis lock when there is Redis, so that only one of several runs.
+CRONTASK = {"REDIS_URL": REDIS_URL or None}
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

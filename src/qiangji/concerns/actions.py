@@ -855,8 +855,12 @@ def do_bulk_file_concerns(
     return len(stored), refused
 
 
-def do_notify_overdue(*, now: dt.datetime | None = None) -> int:
-    """Tell each assignee (else the community's secretaries) about their overdue tickets."""
+def do_notify_overdue(*, now: dt.datetime | None = None, since: dt.datetime | None = None) -> int:
+    """Tell each assignee (else the community's secretaries) about their overdue tickets.
+
+    With `since`, only tickets whose deadline passed after that moment (the frequent run that
+    catches newly overdue tickets); without it, every overdue ticket (the morning reminder).
+    """
     from django.urls import reverse
 
     from qiangji.accounts.models import Role, RoleGrant
@@ -864,6 +868,8 @@ def do_notify_overdue(*, now: dt.datetime | None = None) -> int:
 
     posted = 0
     overdue = Ticket.objects.overdue(now).select_related("concern__community", "assignee")
+    if since is not None:
+        overdue = overdue.filter(deadline_at__gte=since)
     secretaries: dict[int, list] = {}
     for ticket in overdue.iterator():
         recipients = [ticket.assignee] if ticket.assignee_id else None

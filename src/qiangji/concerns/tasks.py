@@ -31,22 +31,38 @@ def refresh_topics(territory_id: int) -> int:
 
 
 @task
-def refresh_priorities(territory_id: int) -> int:
-    """Recompute the priority of every open concern in a territory (recency decays daily)."""
+def refresh_priorities(territory_id: int | None = None) -> int:
+    """Recompute the priority of every open concern (recency decays daily); return how many.
+
+    With a territory, only the concerns in it; without, every open concern (the nightly run).
+    Rows are written back in batches, not one UPDATE per concern.
+    """
     from qiangji.concerns.actions import refresh_priority
     from qiangji.concerns.models import Concern
     from qiangji.territories.models import Territory
 
-    territory = Territory.objects.filter(pk=territory_id).first()
-    if territory is None:
-        return 0
+    concerns = Concern.objects.open().roots()
+    if territory_id is not None:
+        territory = Territory.objects.filter(pk=territory_id).first()
+        if territory is None:
+            return 0
+        concerns = concerns.in_territory(territory)
+    fields = ["urgency_factors", "care_score", "urgency_score", "priority_score"]
     count = 0
-    for concern in (
-        Concern.objects.in_territory(territory).open().roots().select_related("ticket").iterator()
-    ):
-        refresh_priority(concern)
-        count += 1
+    batch: list[Concern] = []
+    for concern in concerns.select_related("ticket").iterator(chunk_size=PRIORITY_BATCH):
+        batch.append(refresh_priority(concern, save=False))
+        if len(batch) >= PRIORITY_BATCH:
+            Concern.objects.bulk_update(batch, fields)
+            count += len(batch)
+            batch = []
+    if batch:
+        Concern.objects.bulk_update(batch, fields)
+        count += len(batch)
     return count
+
+
+PRIORITY_BATCH = 2000
 
 
 @task
@@ -58,8 +74,52 @@ def retrain_routing() -> bool:
 
 
 @task
-def notify_overdue() -> int:
-    """Post a notice about every overdue ticket (grouped: one notice per ticket and person)."""
+def notify_overdue(window_minutes: int | None = None) -> int:
+    """Post a notice about overdue tickets (grouped: one unread notice per ticket and person).
+
+    With `window_minutes`, only tickets that became overdue within that many minutes (the
+    scheduler runs this every 10 minutes with a window of 11, so none is missed between runs);
+    without, every overdue ticket (the morning reminder).
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
     from qiangji.concerns.actions import do_notify_overdue
 
-    return do_notify_overdue()
+    now = timezone.now()
+    since = None if window_minutes is None else now - dt.timedelta(minutes=window_minutes)
+    return do_notify_overdue(now=now, since=since)
+
+
+@task
+def refresh_all_topics() -> int:
+    """Refit the hot topics of every territory that has them or has open concerns.
+
+    That is each community with open concerns and each territory (a subdistrict, say) whose
+    topics someone refreshed before; return how many territories were refitted.
+    """
+    from qiangji.concerns.actions import do_refresh_topics
+    from qiangji.concerns.models import Concern, TopicModelStore
+    from qiangji.territories.models import Territory
+
+    ids = set(Concern.objects.open().values_list("community_id", flat=True).distinct())
+    ids |= set(TopicModelStore.objects.values_list("territory_id", flat=True))
+    refitted = 0
+    for territory in Territory.objects.filter(pk__in=ids).order_by("path"):
+        do_refresh_topics(territory=territory)
+        refitted += 1
+    return refitted
+
+
+@task
+def purge_personal_data() -> int:
+    """Erase reporters' personal data past the retention period; return how many."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from qiangji.concerns.actions import do_purge_personal_data
+
+    days = getattr(settings, "CONCERNS_RETENTION_DAYS", 180)
+    return do_purge_personal_data(older_than=dt.timedelta(days=days))

@@ -10,3 +10,17 @@ from django.utils import timezone
 def heartbeat() -> str:
     """Return the time the worker ran this task: proves that `qiangji worker` is alive."""
     return timezone.now().isoformat()
+
+
+@task
+def prune_task_results() -> int:
+    """Delete finished background-task results older than 14 days (failed ones after 30).
+
+    Return how many were deleted (django-tasks-db's command reports it only in its log).
+    """
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    before = DBTaskResult.objects.count()
+    call_command("prune_db_task_results", "--min-age-days", "14", "--failed-min-age-days", "30")
+    return before - DBTaskResult.objects.count()
