@@ -22,7 +22,7 @@ run: $(STAMP)
 	HTTPS=$${HTTPS:-0} $(BIN)/qiangji migrate --no-input
 	HTTPS=$${HTTPS:-0} $(BIN)/qiangji demo
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the accounts above."
-	HTTPS=$${HTTPS:-0} $(BIN)/qiangji serve --port $(PORT)
+	HTTPS=$${HTTPS:-0} $(BIN)/qiangji serve --port $(PORT) --with-worker
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -218,6 +218,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # The scheduler's lock is renewed every 5 s; log only what goes wrong there.
+        "apscheduler.executors": {"level": "WARNING"},
     },
 }
 

@@ -131,3 +131,35 @@ def test_old_task_results_are_pruned(settings, transactional_db):
     DBTaskResult.objects.update(finished_at=timezone.now() - dt.timedelta(days=20))
     assert core_tasks.prune_task_results.call() == 1
     assert not DBTaskResult.objects.exists()
+
+
+def test_serve_with_worker_starts_the_worker_and_the_scheduler_and_stops_them(monkeypatch):
+    import sys
+
+    from qiangji.core.management.commands import serve
+
+    started = []
+
+    class FakeProcess:
+        def __init__(self, argv):
+            self.argv, self.pid, self.stopped = argv, 1000 + len(started), False
+            started.append(self)
+
+        def terminate(self):
+            self.stopped = True
+
+        def wait(self, timeout=None):
+            return 0
+
+    exits = []
+    monkeypatch.setattr(serve.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(serve.atexit, "register", exits.append)
+    out = io.StringIO()
+    serve.start_helpers(out)
+    assert [p.argv for p in started] == [
+        [sys.executable, "-m", "qiangji.cli", "worker"],
+        [sys.executable, "-m", "qiangji.cli", "scheduler"],
+    ]
+    assert "1000" in out.getvalue()
+    exits[0]()
+    assert all(p.stopped for p in started)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import subprocess
 import sys
 
 from django.conf import settings
@@ -23,10 +25,17 @@ class Command(BaseCommand):
             "--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "4"))
         )
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="Also run one background worker and the scheduler (for one machine; `make run`).",
+        )
 
     def handle(self, *args, **options) -> None:
         if not options["no_collectstatic"] and not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        if options["with_worker"]:
+            start_helpers(self.stdout)
         from gunicorn.app.wsgiapp import run
 
         bind = f"{options['host']}:{options['port']}"
@@ -46,3 +55,24 @@ class Command(BaseCommand):
             '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         ]
         run()
+
+
+def start_helpers(stdout) -> list[subprocess.Popen]:
+    """Start `qiangji worker` and `qiangji scheduler` beside the server; stop them at exit."""
+    children = [
+        subprocess.Popen([sys.executable, "-m", "qiangji.cli", name])  # noqa: S603
+        for name in ("worker", "scheduler")
+    ]
+    stdout.write(f"background worker and scheduler started (pids {[c.pid for c in children]})")
+
+    def stop() -> None:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    atexit.register(stop)
+    return children
