@@ -102,6 +102,7 @@ def score_workbook(programme: Programme, round_number: int) -> bytes:
             _("SD"),
             _("Calibrated"),
             _("Rank"),
+            # xgettext:no-python-format
             _("95% rank interval"),
             _("Tied band"),
         ],
