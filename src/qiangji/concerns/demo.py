@@ -12,7 +12,7 @@ import random
 from django.utils import timezone
 
 from qiangji.concerns.actions import do_file_concern, do_me_too, do_refresh_topics, do_ticket_action
-from qiangji.concerns.models import Channel, Concern
+from qiangji.concerns.models import Channel, Concern, Ticket
 
 SOURCE = "demo"
 
@@ -46,6 +46,7 @@ def load(world) -> None:
     for community_name, community in world.communities.items():
         rng = random.Random(community.pk)  # noqa: S311 — reproducible demo data, not security
         compounds = _compounds(community)
+        grids = list(community.children.filter(kind="grid").order_by("order", "name"))
         samples = (
             SAMPLES if community_name in ("石榴园社区", "柯尔山社区") else rng.sample(SAMPLES, 4)
         )
@@ -67,6 +68,7 @@ def load(world) -> None:
                 community=community,
                 text=text,
                 compound=compound,
+                grid=grids[index % len(grids)] if grids else None,
                 channel=rng.choice([Channel.FORM, Channel.WALK_IN, Channel.PATROL, Channel.PHONE]),
                 person=f"demo-resident-{community.pk}-{index}",
                 reported_at=reported,
@@ -99,4 +101,14 @@ def load(world) -> None:
                     ticket = do_ticket_action(
                         ticket=ticket, action=action, by=secretary, **extra_args
                     )
+                # Spread the steps over realistic times, so the statistics show hours, not 0.
+                Ticket.objects.filter(pk=ticket.pk).update(
+                    created_at=reported,
+                    signed_at=min(reported + dt.timedelta(hours=2 + index), now),
+                    answered_at=(
+                        min(reported + dt.timedelta(hours=20 + 6 * index), now)
+                        if index in (7, 9)
+                        else None
+                    ),
+                )
         do_refresh_topics(territory=community)

@@ -38,11 +38,11 @@ from qiangji.concerns.models import (
     ImportBatch,
     ImportMapping,
     ImportState,
-    Ticket,
     TicketAction,
     TicketState,
     Topic,
 )
+from qiangji.concerns.stats import PERIODS, ticket_statistics
 from qiangji.lib.qr import qr_svg
 from qiangji.territories.models import Kind, Territory
 
@@ -593,74 +593,26 @@ def _topic_trends(rows: list[Topic]) -> dict[int, list[int]]:
     return out
 
 
-def ticket_statistics(territory: Territory) -> list[dict]:
-    """Return per community and grid: tickets, 响应率, 解决率, 满意率, average hours to answer."""
-    groups: dict[tuple[str, str], dict] = {}
-    rows = Ticket.objects.filter(concern__community__path__startswith=territory.path).values_list(
-        "concern__community__name",
-        "concern__grid__name",
-        "state",
-        "satisfaction",
-        "created_at",
-        "answered_at",
-    )
-    for community, grid, state, satisfaction, created_at, answered_at in rows:
-        for key in ((community, ""), (community, grid)) if grid else ((community, ""),):
-            g = groups.setdefault(
-                key,
-                {
-                    "community": key[0],
-                    "grid": key[1],
-                    "total": 0,
-                    "responded": 0,
-                    "solved": 0,
-                    "visited": 0,
-                    "satisfied": 0,
-                    "hours": [],
-                },
-            )
-            g["total"] += 1
-            if state not in (TicketState.ACCEPTED, TicketState.DISPATCHED):
-                g["responded"] += 1
-            if state in (TicketState.ANSWERED, TicketState.CLOSED):
-                g["solved"] += 1
-            if state == TicketState.CLOSED:
-                g["visited"] += 1
-                g["satisfied"] += satisfaction in ("satisfied", "fairly")
-            if answered_at:
-                g["hours"].append((answered_at - created_at).total_seconds() / 3600)
-
-    def rate(n: int, d: int) -> float | None:
-        return round(100 * n / d, 1) if d else None
-
-    out = []
-    for key in sorted(groups):
-        g = groups[key]
-        out.append(
-            {
-                "community": g["community"],
-                "grid": g["grid"],
-                "total": g["total"],
-                "response_rate": rate(g["responded"], g["total"]),
-                "solve_rate": rate(g["solved"], g["total"]),
-                "satisfaction_rate": rate(g["satisfied"], g["visited"]),
-                "average_hours": round(sum(g["hours"]) / len(g["hours"]), 1)
-                if g["hours"]
-                else None,
-            }
-        )
-    return out
-
-
 @login_required
 @require_GET
 def stats(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     territory = _scope(request, access)
+    period = request.GET.get("period", "")
+    if period not in PERIODS:
+        period = ""
     return render(
         request,
         "concerns/stats.html",
-        {"territory": territory, "rows": ticket_statistics(territory)},
+        {
+            "territory": territory,
+            "rows": ticket_statistics(territory, days=PERIODS.get(period)),
+            "period": period,
+            "periods": [
+                ("", _("All time")),
+                *[(k, _("Last %(days)s days") % {"days": k}) for k in PERIODS],
+            ],
+        },
     )
 
 

@@ -172,3 +172,21 @@ def test_a_secretary_searches_the_list_reads_hot_topics_and_statistics_on_a_desk
     page.wait_for_load_state("networkidle")
     expect(page.locator("#concern-text")).to_contain_text("楼道堆放杂物")
     screenshot(page, "concerns-detail-desktop")
+
+
+def test_the_subdistrict_reads_ticket_statistics_per_community_and_grid_on_a_phone(
+    new_page, live_server, demo_world
+):
+    demo.load(demo_world)
+    page = new_page(PHONE)
+    login(page, live_server, "jiedao")
+    page.goto(f"{live_server.url}/concerns/stats/?territory={demo_world.subdistrict.pk}")
+    total = page.locator("table.stats tr.total")
+    expect(total).to_contain_text("团城山街道")
+    expect(page.locator("table.stats")).to_contain_text("石榴园社区")
+    expect(page.locator("table.stats")).to_contain_text("第一网格")
+    screenshot(page, "concerns-stats-subdistrict-phone")
+    page.select_option("select[name=period]", "30")
+    page.locator(".period-form button").click()
+    expect(page.locator("select[name=period]")).to_have_value("30")
+    expect(page.locator("table.stats tr.total")).to_be_visible()
