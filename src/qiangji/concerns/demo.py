@@ -81,6 +81,7 @@ def load(world) -> None:
                     community=community,
                     text=text.replace("（示例）", "，请尽快处理（示例）"),
                     compound=compound,
+                    grid=grids[index % len(grids)] if grids else None,
                     person=f"demo-neighbour-{community.pk}-{index}-{n}",
                     reported_at=reported + dt.timedelta(hours=n + 1),
                     source=SOURCE,
