@@ -32,8 +32,7 @@ from qiangji.concerns.models import (
     Topic,
     TopicModelStore,
 )
-from qiangji.concerns.search import document_tokens
-from qiangji.lib.text import has_meaningful_text, normalise, normalise_for_search
+from qiangji.lib.text import has_meaningful_text, normalise
 
 # How many of a community's open concerns a new one is compared with for duplicates.
 DUPLICATE_WINDOW = 500
@@ -671,10 +670,12 @@ def do_run_import(*, batch) -> None:
     from qiangji.concerns.models import ImportBatch, ImportMapping, ImportState
     from qiangji.territories.models import Territory
 
+    importing.TIMER.start()
     batch = ImportBatch.objects.select_related("community").get(pk=batch.pk)
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.RUNNING, error="")
     try:
         table = importing.read_table(batch.filename, bytes(batch.content))
+        importing.TIMER.lap("read")
     except importing.ImportFileError as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.FAILED, error=str(exc))
         return
@@ -690,6 +691,7 @@ def do_run_import(*, batch) -> None:
             "external_id", flat=True
         )
     )
+    importing.TIMER.lap("parse")
     created = duplicates = processed = 0
     seen: set[str] = set()
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -756,103 +758,12 @@ def do_bulk_file_concerns(
     """File many imported concerns at once; return how many were stored and the refused rows.
 
     The same steps as `do_file_concern`, done per batch: one routing call, one near-duplicate
-    grouping of the batch together with the community's recent open concerns, bulk inserts.
+    grouping of the batch together with the community's recent open concerns, one insert per
+    table and chunk (raw multi-row INSERTs on SQLite, `COPY` on PostgreSQL: `importing.store_items`).
     """
-    from qiangji.concerns.models import person_key
+    from qiangji.concerns.importing import store_items
 
-    refused, valid = [], []
-    for item in items:
-        try:
-            item["text"] = validate_text(item["text"] or item["title"])
-        except ConcernError as exc:
-            refused.append({"line": item["line"], "error": str(exc), "raw": item["raw"]})
-            continue
-        item["title"] = (item["title"] or "").replace("\x00", "").strip()[:200]
-        valid.append(item)
-    if not valid:
-        return 0, refused
-    texts = [f"{it['title']} {it['text']}" for it in valid]
-    to_route = [i for i, it in enumerate(valid) if it["category"] is None]
-    for i, route in zip(to_route, route_texts([texts[i] for i in to_route]), strict=True):
-        valid[i]["route"] = route
-    candidates = list(
-        Concern.objects.filter(community=community)
-        .open()
-        .roots()
-        .order_by("-reported_at")
-        .values_list("pk", "title", "text")[:DUPLICATE_WINDOW]
-    )
-    groups = dedup.group_near_duplicates(
-        [f"{title} {text}" for _pk, title, text in candidates] + texts
-    )
-    group_root: dict[int, Concern] = {}
-    for (pk, _title, _text), group in zip(candidates, groups, strict=False):
-        group_root.setdefault(group, Concern(pk=pk))
-    now = timezone.now()
-    roots, followers = [], []
-    for index, item in enumerate(valid):
-        category, confidence, by_staff = item["category"], 1.0, True
-        if category is None:
-            (category, confidence), by_staff = item["route"], False
-        reported_at = item["reported_at"] or now
-        concern = Concern(
-            community=community,
-            compound=item["compound"],
-            channel=Channel.IMPORT,
-            title=item["title"],
-            text=item["text"],
-            reporter_key=person_key(f"import:{source}:{item['external_id']}"),
-            likes=min(max(int(item["likes"] or 0), 0), MAX_LIKES),
-            source=source,
-            external_id=item["external_id"],
-            created_by=by if getattr(by, "is_authenticated", False) else None,
-            reported_at=reported_at,
-            category=category,
-            category_confidence=confidence,
-            category_by_staff=by_staff,
-        )
-        concern.search_text = normalise_for_search(texts[index])
-        concern.search_tokens = document_tokens(concern.search_text, normalised=True)
-        refresh_priority(concern, save=False)
-        group = groups[len(candidates) + index]
-        if group in group_root:
-            followers.append((concern, group))
-        else:
-            group_root[group] = concern
-            roots.append(concern)
-    Concern.objects.bulk_create(roots, batch_size=500)
-    for concern, group in followers:
-        concern.duplicate_of = group_root[group]
-    Concern.objects.bulk_create([c for c, _ in followers], batch_size=500)
-    stored = roots + [c for c, _ in followers]
-    hours = {kind: DeadlineRule.hours_for(kind) for kind in TicketKind.values}
-    tickets = []
-    for concern in stored:
-        kind = _ticket_kind(f"{concern.title} {concern.text}")
-        tickets.append(
-            Ticket(
-                concern=concern,
-                kind=kind,
-                deadline_at=concern.reported_at + dt.timedelta(hours=hours[kind]),
-            )
-        )
-    Ticket.objects.bulk_create(tickets, batch_size=500)
-    TicketEvent.objects.bulk_create(
-        [
-            TicketEvent(
-                ticket=t,
-                action=TicketAction.ACCEPT,
-                to_state=TicketState.ACCEPTED,
-                by=t.concern.created_by,
-                note=_("Filed via %(channel)s") % {"channel": Channel.IMPORT.label},
-                at=now,
-            )
-            for t in tickets
-        ],
-        batch_size=500,
-    )
-    _regroup_many(group_root[g].pk for _concern, g in followers)
-    return len(stored), refused
+    return store_items(community=community, items=items, source=source, by=by)
 
 
 def do_notify_overdue(*, now: dt.datetime | None = None, since: dt.datetime | None = None) -> int:
