@@ -13,10 +13,20 @@ Stages (each prints its figure beside its target):
    rows in 60 s).
 
 Texts are made of clauses cut from messages.jsonl and messages_with_replies.jsonl
-(never stored). The database is a temporary SQLite file unless QJ_BENCH_DATABASE_URL is set.
+(never stored). The database is a temporary SQLite file unless --database-url (or
+QJ_BENCH_DATABASE_URL) names a PostgreSQL scratch database, which is dropped and created
+afresh (its name must contain "bench").
+
+The import stage prints its figure beside baselines from the same run: the bare read of the
+same XLSX with python-calamine (a floor no importer beats), and with --baseline-commit the
+previous importer — this benchmark run from `git archive COMMIT bench src` in a subprocess,
+on its own fresh database, right before the current one. Each figure carries the machine's
+load average (it is shared).
 
     .venv/bin/python bench/concerns_scale.py --n 100000 --import-rows 5000
     .venv/bin/python bench/concerns_scale.py --n 1000000 --stages clustering,arrivals
+    .venv/bin/python bench/concerns_scale.py --n 4000 --stages import --import-rows 100000 \
+        --baseline-commit 3a1dc10 [--database-url postgres://postgres@127.0.0.1:5432/qj_bench_import]
 """
 
 from __future__ import annotations
@@ -29,10 +39,12 @@ import re
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from _concerns_common import DATA, ROOT, read_jsonl, require_data, write_result
 
@@ -121,6 +133,26 @@ def stage_arrivals(new_texts: list[str], topic_model) -> dict:
         "joined_topic": joined,
         "target_seconds": 2.0,
     }
+
+
+def load_average() -> float:
+    """Return the 1-minute load average (the machine is shared by several engineers)."""
+    return round(os.getloadavg()[0], 2)
+
+
+def fresh_postgres(url: str) -> str:
+    """Drop and create the scratch database that url names; return url."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name or not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SystemExit(f"refusing to drop {name!r}: a scratch database name must contain 'bench'")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url
 
 
 def setup_database(var_dir: Path) -> None:
@@ -274,11 +306,9 @@ def stage_lists(communities) -> dict:
     return results
 
 
-def stage_import(communities, pieces: list[str], rows_n: int) -> dict:
+def import_file(pieces: list[str], rows_n: int) -> bytes:
+    """Return the XLSX the import stage reads (the same file for every importer measured)."""
     from openpyxl import Workbook
-
-    from qiangji.concerns.actions import do_run_import
-    from qiangji.concerns.models import ImportBatch
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
@@ -296,12 +326,33 @@ def stage_import(communities, pieces: list[str], rows_n: int) -> dict:
         )
     buffer = io.BytesIO()
     book.save(buffer)
+    return buffer.getvalue()
+
+
+def read_floor(content: bytes) -> float:
+    """Return the seconds python-calamine takes to read the file's first sheet (no checks)."""
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    seconds = time.perf_counter() - started
+    assert len(rows) > 1
+    return seconds
+
+
+def stage_import(communities, pieces: list[str], rows_n: int) -> dict:
+    from qiangji.concerns import importing
+    from qiangji.concerns.actions import do_run_import
+    from qiangji.concerns.models import ImportBatch
+
+    content = import_file(pieces, rows_n)
+    floor = read_floor(content)
     community = communities[0]
     batch = ImportBatch.objects.create(
         community=community,
         source="bench",
         filename="bench.xlsx",
-        content=buffer.getvalue(),
+        content=content,
         mapping={
             "external_id": "留言编号",
             "title": "留言主题",
@@ -310,23 +361,93 @@ def stage_import(communities, pieces: list[str], rows_n: int) -> dict:
             "likes": "点赞数",
         },
     )
+    load_before = load_average()
     started = time.perf_counter()
     do_run_import(batch=batch)
     seconds = time.perf_counter() - started
+    load_after = load_average()
     batch.refresh_from_db()
     rate = rows_n / seconds
+    steps = getattr(importing, "TIMER", None)
+    steps = {k: round(v, 1) for k, v in steps.seconds.items()} if steps is not None else {}
+    if steps:
+        print("  steps: " + ", ".join(f"{k} {v} s" for k, v in steps.items()))
+    print(f"baseline: python-calamine alone reads the same file in {floor:.1f} s")
     print(
         f"import {rows_n:,} XLSX rows: {seconds:.1f} s ({rate:.0f} rows/s, {batch.created_rows} added); "
-        f"100,000 rows would take ≈ {100_000 / rate:.0f} s (target 60 s)"
+        f"100,000 rows would take ≈ {100_000 / rate:.0f} s (target 60 s); "
+        f"load average {load_before} before, {load_after} after"
     )
     return {
         "rows": rows_n,
         "seconds": round(seconds, 1),
         "rows_per_second": round(rate),
         "created": batch.created_rows,
+        "duplicates": batch.duplicate_rows,
+        "rejected": len(batch.rejects),
         "extrapolated_100k_seconds": round(100_000 / rate),
         "target_100k_seconds": 60,
+        "steps_seconds": steps,
+        "baseline_calamine_read_seconds": round(floor, 2),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
     }
+
+
+_IMPORT_LINE = re.compile(r"import ([\d,]+) XLSX rows: ([\d.]+) s \((\d+) rows/s, (\d+) added\)")
+
+
+def baseline_import(commit: str, args, database_url: str | None) -> dict:
+    """Run this benchmark's import stage as it was at commit, in a subprocess; return its figure."""
+    folder = Path(tempfile.mkdtemp(prefix="qj-import-before-"))
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "bench", "src"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    env = {**os.environ, "QJ_LIUYAN_DIR": str(DATA)}
+    env.pop("QJ_BENCH_DATABASE_URL", None)
+    if database_url:
+        env["QJ_BENCH_DATABASE_URL"] = fresh_postgres(database_url)
+    command = [
+        sys.executable,
+        str(folder / "bench" / "concerns_scale.py"),
+        "--n",
+        str(args.n),
+        "--stages",
+        "import",
+        "--import-rows",
+        str(args.import_rows),
+    ]
+    load_before = load_average()
+    print(f"baseline: the importer of {commit} (load average {load_before}) …", flush=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    load_after = load_average()
+    shutil.rmtree(folder, ignore_errors=True)
+    match = _IMPORT_LINE.search(done.stdout)
+    if done.returncode != 0 or match is None:
+        raise SystemExit(f"the baseline run failed:\n{done.stdout}\n{done.stderr[-3000:]}")
+    seconds = float(match.group(2))
+    print(
+        f"baseline: the importer of {commit}: {seconds:.1f} s for {args.import_rows:,} rows "
+        f"({match.group(3)} rows/s, {match.group(4)} added); "
+        f"load average {load_before} before, {load_after} after"
+    )
+    return {
+        "commit": commit,
+        "seconds": seconds,
+        "rows_per_second": int(match.group(3)),
+        "created": int(match.group(4)),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+    }
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
 
 
 def main() -> None:
@@ -334,9 +455,28 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=5_000)
     parser.add_argument("--stages", default="clustering,arrivals,lists,import")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("QJ_BENCH_DATABASE_URL", ""),
+        help="a PostgreSQL scratch database (dropped and created; its name must contain 'bench')",
+    )
+    parser.add_argument(
+        "--baseline-commit",
+        default="",
+        help="also run the import stage of this commit first (git archive), on a fresh database",
+    )
     args = parser.parse_args()
     stages = set(args.stages.split(","))
     require_data("messages.jsonl", "messages_with_replies.jsonl", "labelled_dev.jsonl")
+    baseline = None
+    if args.baseline_commit and "import" in stages:
+        before_url = ""
+        if args.database_url:
+            parts = urlsplit(args.database_url)
+            before_url = urlunsplit(parts._replace(path=parts.path + "_before"))
+        baseline = baseline_import(args.baseline_commit, args, before_url or None)
+    if args.database_url:
+        os.environ["QJ_BENCH_DATABASE_URL"] = fresh_postgres(args.database_url)
     var_dir = Path(tempfile.mkdtemp(prefix="qj-concerns-scale-"))
     setup_database(var_dir)
     pieces = fragments()
@@ -358,9 +498,20 @@ def main() -> None:
             result["lists"] = stage_lists(communities)
         if "import" in stages:
             result["import"] = stage_import(communities, pieces, args.import_rows)
+            result["import"]["database"] = connection_vendor()
+            if baseline is not None:
+                result["import"]["baseline_previous_importer"] = baseline
+                print(
+                    f"import {args.import_rows:,} rows ({connection_vendor()}): "
+                    f"{result['import']['seconds']:.1f} s beside {baseline['seconds']:.1f} s "
+                    f"with the importer of {baseline['commit']} "
+                    f"(×{baseline['seconds'] / result['import']['seconds']:.2f})"
+                )
     name = f"concerns_scale_{args.n}_" + "_".join(
         s for s in ("clustering", "arrivals", "lists", "import") if s in stages
     )
+    if args.database_url:
+        name += "_postgresql"
     print(f"written {write_result(name, result)}")
     shutil.rmtree(var_dir, ignore_errors=True)
 
