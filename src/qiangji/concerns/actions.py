@@ -694,6 +694,7 @@ def do_run_import(*, batch) -> None:
     importing.TIMER.lap("parse")
     created = duplicates = processed = 0
     seen: set[str] = set()
+    compact_of: dict[int, str] = {}  # the chunks' near-duplicate candidates, normalised once
     ImportBatch.objects.filter(pk=batch.pk).update(
         total_rows=len(rows), rejects=rejects, processed_rows=len(rejects)
     )
@@ -722,18 +723,27 @@ def do_run_import(*, batch) -> None:
             }
             for row in fresh
         ]
+        importing.TIMER.lap("items")
         added, refused = do_bulk_file_concerns(
-            community=community, items=items, source=batch.source, by=batch.uploaded_by
+            community=community,
+            items=items,
+            source=batch.source,
+            by=batch.uploaded_by,
+            compact_of=compact_of,
         )
+        importing.TIMER.lap("commit")
         created += added
         rejects.extend(refused)
         processed += len(chunk)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            processed_rows=processed,
-            created_rows=created,
-            duplicate_rows=duplicates,
-            rejects=rejects,
-        )
+        progress = {
+            "processed_rows": processed,
+            "created_rows": created,
+            "duplicate_rows": duplicates,
+        }
+        if refused:  # the list is rewritten only when it grew
+            progress["rejects"] = rejects
+        ImportBatch.objects.filter(pk=batch.pk).update(**progress)
+        importing.TIMER.lap("progress")
     from qiangji.concerns.tasks import refresh_topics, retrain_routing
 
     # Imported categories are labelled history: learn from them; new concerns change topics.
@@ -753,7 +763,7 @@ def do_run_import(*, batch) -> None:
 
 @transaction.atomic
 def do_bulk_file_concerns(
-    *, community, items: list[dict], source: str, by=None
+    *, community, items: list[dict], source: str, by=None, compact_of: dict | None = None
 ) -> tuple[int, list[dict]]:
     """File many imported concerns at once; return how many were stored and the refused rows.
 
@@ -763,7 +773,9 @@ def do_bulk_file_concerns(
     """
     from qiangji.concerns.importing import store_items
 
-    return store_items(community=community, items=items, source=source, by=by)
+    return store_items(
+        community=community, items=items, source=source, by=by, compact_of=compact_of
+    )
 
 
 def do_notify_overdue(*, now: dt.datetime | None = None, since: dt.datetime | None = None) -> int:

@@ -406,9 +406,10 @@ def group_compact(docs: list[str]) -> list[int]:
     transposed = matrix.T.tocsc()
     block = 2000
     for start in range(0, n, block):
-        sims = (matrix[start : start + block] @ transposed).tocoo()
-        keep = (sims.data >= dedup.DUPLICATE_THRESHOLD) & (sims.row + start < sims.col)
-        for row, col in zip(sims.row[keep] + start, sims.col[keep], strict=True):
+        # Only pairs (row, col) with row < col count: columns before the block are skipped.
+        sims = (matrix[start : start + block] @ transposed[:, start:]).tocoo()
+        keep = (sims.data >= dedup.DUPLICATE_THRESHOLD) & (sims.row < sims.col)
+        for row, col in zip(sims.row[keep] + start, sims.col[keep] + start, strict=True):
             a, b = find(int(row)), find(int(col))
             if a != b:
                 parent[max(a, b)] = min(a, b)
@@ -434,17 +435,23 @@ def route(texts: list[str], norms: list[str]) -> list[tuple]:
         ensure_default_categories()
         categories = {c.name: c for c in Category.objects.filter(active=True)}
     keyword_lists = [(c, c.keyword_list()) for c in categories.values()]
+    # Each keyword under its first character: a text is searched only for the keywords whose
+    # first character it contains (the same counts as trying every keyword).
+    by_first: dict[str, list[tuple[int, str]]] = {}
+    for position, (_category, words) in enumerate(keyword_lists):
+        for word in words:
+            if word:
+                by_first.setdefault(word[0], []).append((position, word))
     other = categories.get("其他")
     out: list[tuple] = []
     for norm in norms:
-        hits = []
-        for category, words in keyword_lists:
-            count = 0
-            for word in words:
+        counts: dict[int, int] = {}
+        for char in set(norm) & by_first.keys():
+            for position, word in by_first[char]:
                 if word in norm:
-                    count += norm.count(word)
-            if count:
-                hits.append((count, category))
+                    counts[position] = counts.get(position, 0) + norm.count(word)
+        # In taxonomy order, as `route_texts` lists them (its sort is stable).
+        hits = [(counts[p], keyword_lists[p][0]) for p in sorted(counts)]
         if not hits:
             out.append((other, 0.0))
             continue
@@ -522,8 +529,14 @@ def _write(cursor, vendor: str, table: str, columns: tuple[str, ...], rows: list
         cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)  # noqa: S608
 
 
-def store_items(*, community, items: list[dict], source: str, by=None) -> tuple[int, list[dict]]:
-    """The body of `actions.do_bulk_file_concerns` (which wraps it in a transaction)."""
+def store_items(
+    *, community, items: list[dict], source: str, by=None, compact_of: dict | None = None
+) -> tuple[int, list[dict]]:
+    """The body of `actions.do_bulk_file_concerns` (which wraps it in a transaction).
+
+    compact_of: concern id → its compact form, kept by the caller across the chunks of one
+    import, so the open concerns each chunk is compared with are normalised only once.
+    """
     import datetime as dt
     import json
 
@@ -545,7 +558,7 @@ def store_items(*, community, items: list[dict], source: str, by=None) -> tuple[
     )
 
     timer = TIMER
-    timer.lap("chunks")
+    timer.lap("begin")
     refused, valid = [], []
     for item in items:
         # actions.validate_text, with the faster emptiness check.
@@ -582,10 +595,15 @@ def store_items(*, community, items: list[dict], source: str, by=None) -> tuple[
         .order_by("-reported_at")
         .values_list("pk", "title", "text")[: actions.DUPLICATE_WINDOW]
     )
-    groups = group_compact(
-        [compact(normalise(f"{title} {text}").lower()) for _pk, title, text in candidates]
-        + [compact(lower) for lower in lowers]
-    )
+    if compact_of is None:
+        compact_of = {}
+    docs = []
+    for pk, title, text in candidates:
+        if pk not in compact_of:
+            compact_of[pk] = compact(normalise(f"{title} {text}").lower())
+        docs.append(compact_of[pk])
+    fresh_docs = [compact(lower) for lower in lowers]
+    groups = group_compact(docs + fresh_docs)
     group_root: dict[int, int] = {}
     for (pk, _title, _text), group in zip(candidates, groups, strict=False):
         group_root.setdefault(group, pk)
@@ -601,23 +619,27 @@ def store_items(*, community, items: list[dict], source: str, by=None) -> tuple[
             return value  # psycopg sends datetimes as they are
 
     else:
+        from django.conf import settings
+
         adapt = connection.ops.adapt_datetimefield_value
-        cache: dict = {}
+        zone = connection.timezone
 
         def moment(value):
+            # adapt_datetimefield_value: an aware value made naive in the connection's zone.
             if value is None:
                 return None
-            if value not in cache:
-                cache[value] = adapt(value)
-            return cache[value]
+            if settings.USE_TZ and value.utcoffset() is not None:
+                return str(value.astimezone(zone).replace(tzinfo=None))
+            return adapt(value)
 
-    json_of = json.dumps
+    factor_json: dict[tuple, str] = {}
     by_id = by.pk if getattr(by, "is_authenticated", False) else None
     community_id = community.pk
     hours = {kind: DeadlineRule.hours_for(kind) for kind in TicketKind.values}
     emergency, utilities = actions._EMERGENCY_RE, actions._UTILITIES_RE
     # (row without id and duplicate link, its group, whether it heads the group, ticket kind)
     roots, followers = [], []
+    root_docs, follower_docs = [], []  # their compact forms, for the next chunks' comparisons
     for index, item in enumerate(valid):
         category, confidence, by_staff = item["category"], 1.0, True
         if category is None:
@@ -628,6 +650,9 @@ def store_items(*, community, items: list[dict], source: str, by=None) -> tuple[
         factors = tuple(key for key, pattern in _FACTOR_RES.items() if pattern.search(norm))
         age_days = max((now - reported_at).total_seconds() / 86400, 0.0)
         score = priority(likes=likes, age_days=age_days, factors=factors)
+        factors_json = factor_json.get(score.factors)
+        if factors_json is None:
+            factors_json = factor_json[score.factors] = json.dumps(list(score.factors))
         if emergency.search(norm):
             kind = TicketKind.EMERGENCY
         elif utilities.search(norm):
@@ -655,7 +680,7 @@ def store_items(*, community, items: list[dict], source: str, by=None) -> tuple[
             0,  # me_too_count
             likes,
             False,  # staff_flag
-            json_of(list(score.factors)),
+            factors_json,
             score.care,
             score.urgency,
             score.score,
@@ -673,7 +698,9 @@ def store_items(*, community, items: list[dict], source: str, by=None) -> tuple[
         entry = (row, group, kind, reported_at)
         if group in group_root:
             followers.append(entry)
+            follower_docs.append(fresh_docs[index])
         else:
+            root_docs.append(fresh_docs[index])
             group_root[group] = -1 - len(roots)  # a placeholder until ids are allocated
             roots.append(entry)
     timer.lap("rows")
@@ -738,6 +765,8 @@ def store_items(*, community, items: list[dict], source: str, by=None) -> tuple[
             )
         timer.lap("ticket rows")
         _write(cursor, vendor, concern_table, CONCERN_COLUMNS, [e[0] for e in stored])
+        for (row, _group, _kind, _at), doc in zip(stored, root_docs + follower_docs, strict=True):
+            compact_of[row[0]] = doc
         timer.lap("insert concerns")
         _write(cursor, vendor, ticket_table, TICKET_COLUMNS, tickets)
         _write(cursor, vendor, TicketEvent._meta.db_table, EVENT_COLUMNS, events)

@@ -35,7 +35,7 @@ from qiangji.concerns.models import (
 )
 from qiangji.concerns.search import document_tokens
 from qiangji.concerns.tests.synthetic import labelled_set
-from qiangji.lib.text import has_meaningful_text, normalise_for_search
+from qiangji.lib.text import has_meaningful_text, normalise, normalise_for_search
 
 
 @pytest.fixture
@@ -295,6 +295,38 @@ def test_the_raw_path_stores_exactly_the_rows_of_the_orm_path(community, shiliuy
     assert snapshot["concerns"]["s0"]["reporter_id"] is None  # no personal data on import
 
 
+def _chunked(store, size: int = 9):
+    """A store function that files the items in chunks, as `do_run_import` does."""
+
+    def run(*, community, items, source, by=None):
+        stored, refused, compact_of = 0, [], {}
+        for start in range(0, len(items), size):
+            extra = {"compact_of": compact_of} if store is actions.do_bulk_file_concerns else {}
+            added, bad = store(
+                community=community,
+                items=items[start : start + size],
+                source=source,
+                by=by,
+                **extra,
+            )
+            stored += added
+            refused += bad
+        return stored, refused
+
+    return run
+
+
+def test_the_raw_path_matches_the_orm_path_chunk_by_chunk(community):
+    do_file_concern(community=community, text="广场舞声音太大，晚上睡不着觉", person="a")
+    actions.route_texts(["预热"])
+    items = _items(community, n=50, seed=8)
+    items += [dict(item, external_id=f"again-{item['external_id']}") for item in items[::4]]
+    _same(
+        _run(_chunked(_orm_bulk_file), community, items),
+        _run(_chunked(actions.do_bulk_file_concerns), community, items),
+    )
+
+
 def test_the_raw_path_matches_with_a_trained_routing_model(community):
     texts, labels = labelled_set(4, seed=3)
     for text, label in zip(texts, labels, strict=True):
@@ -435,3 +467,12 @@ def test_reimport_is_idempotent_and_ids_stay_consistent(community, monkeypatch):
         "电梯" in t for t in texts
     )
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_keyword_routing_matches_route_texts(db):
+    texts, _ = labelled_set(6, seed=12)
+    texts += ["", "电梯电梯停车", "停車位不夠，電梯壞了", "噪音 噪音 电梯", "😡"]
+    Category.objects.create(name="重复词", keywords="电梯 电梯 噪音", order=99)
+    expected = actions.route_texts(texts)
+    assert actions.active_routing_model() is None
+    assert importing.route(texts, [normalise(t) for t in texts]) == expected
