@@ -2,22 +2,27 @@
 
 Pipeline (the same for the platform, `qiangji topics` and the benchmark):
 
-1. Topic words of each text: nouns, verbs and names from rjieba's tagger (territory names in
-   the user dictionary are nouns), stopwords dropped.
-2. TF-IDF with sublinear term frequency; words in fewer than 3 texts (noise, typos) and in
-   more than half of the texts are dropped. For the clustering space, words in more than 5 %
-   of texts (words every concern uses, 小区, 业主) are dropped too (rows re-normalised).
-3. Latent semantic analysis: a truncated SVD to 20 dimensions, rows scaled to unit length,
-   so that texts sharing no exact word but related words still meet.
-4. k-means in that space (mini-batch beyond 20,000 texts).
+1. Two views of each text: its characters and their pairs (character 1–2-grams of the
+   normalised text, punctuation and spaces left out), and its topic words (nouns, verbs and
+   names from rjieba's tagger; territory names in the user dictionary are nouns; stopwords
+   dropped).
+2. TF-IDF with sublinear term frequency for both. Character n-grams in fewer than 5 texts and
+   words in fewer than 3 (noise, typos) are dropped, and so is anything in more than half of
+   the texts. Character n-grams do not depend on the segmentation getting a word right
+   (错别字, names, words the dictionary does not know), which is why they cluster better.
+3. Latent semantic analysis of the character TF-IDF: a truncated SVD to 50 dimensions, rows
+   scaled to unit length, so that texts sharing no exact n-gram but related ones still meet.
+4. k-means in that space, the lowest-inertia of several starts.
 5. Self-training refinement (unsupervised: it sees only the text and its own clusters): a
-   linear SVM learns the current clusters from the full TF-IDF (common words included) and
-   each text moves to the topic the SVM predicts for it out-of-fold (3 folds; beyond 20,000
-   texts, trained on a sample); eight rounds. k-means in 20 dimensions draws boundaries with
-   few words; the SVM sees thousands, which sharpens the topics (mean NMI +0.04 on the
-   labelled benchmark, see docs/concerns.md). A topic's label is the three words with the highest mean TF-IDF among
-   its texts, generic words such as 小区 left out; its centroid is the mean of its texts in
-   the LSA space.
+   linear SVM learns the current clusters from both TF-IDF views (thousands of n-grams and
+   words, where k-means saw 50 dimensions) and each text moves to the topic the SVM predicts
+   for it out-of-fold (3 folds); eight rounds.
+6. Beyond 50,000 texts, steps 2–5 run on a random sample of 50,000 and every other text goes
+   to the topic the final SVM predicts for it (in chunks, so memory stays bounded).
+
+A topic's label is the three words with the highest mean TF-IDF among its texts (words in more
+than 5 % of the texts and generic words such as 小区 left out); its centroid is the mean of its
+texts in the LSA space. The figures behind these choices are in docs/concerns.md.
 
 New concerns join the nearest topic (`TopicModel.assign`) without refitting; a full refit
 runs in the background.
@@ -27,33 +32,40 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import joblib
 import numpy as np
-from sklearn.cluster import KMeans, MiniBatchKMeans
+import scipy.sparse as sp
+from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from qiangji.lib.text import default_segmenter
+from qiangji.lib.text import default_segmenter, to_half_width, to_simplified
 
-LSA_DIMENSIONS = 20
+LSA_DIMENSIONS = 50
+CHAR_NGRAMS = (1, 2)
+CHAR_MIN_DOCUMENT_FREQUENCY = 5
 MIN_DOCUMENT_FREQUENCY = 3
-MAX_DOCUMENT_SHARE = 0.05
-# The refinement's features keep words up to this share of texts.
-REFINE_MAX_DOCUMENT_SHARE = 0.5
+MAX_DOCUMENT_SHARE = 0.5
+# Label words leave out words in more than this share of texts (小区, 业主, 问题).
+LABEL_MAX_DOCUMENT_SHARE = 0.05
+KMEANS_STARTS = 10
+KMEANS_STARTS_LARGE = 3  # beyond 20,000 texts
 REFINE_ROUNDS = 8
 REFINE_C = 0.5
+REFINE_FOLDS = 3
 # Below this many texts, or fewer than this many per topic, k-means alone decides.
 REFINE_MIN_TEXTS = 100
 REFINE_MIN_PER_TOPIC = 6
-# Beyond this many texts, each round trains on a random sample of this size.
-REFINE_SAMPLE = 20_000
-MINI_BATCH_FROM = 20_000
+# Beyond this many texts the topics are fitted on a random sample of this size.
+FIT_SAMPLE = 50_000
+PREDICT_CHUNK = 50_000
 # Words that help to separate topics but say nothing as a label ("小区·电梯·物业" → "电梯·物业").
 GENERIC_LABEL_WORDS = frozenset(
     {"小区", "社区", "居民", "业主", "回家", "生活", "情况", "工作", "没有", "现在"}
@@ -61,10 +73,19 @@ GENERIC_LABEL_WORDS = frozenset(
 # A new text joins a topic only when it is at least this close (cosine in LSA space).
 ASSIGN_THRESHOLD = 0.3
 
+_NOT_WORDISH_RE = re.compile(r"[\W_]+")
+
 
 def topic_terms(text: str) -> list[str]:
     """Return the words of text that say what it is about (nouns, verbs, names)."""
     return default_segmenter().topic_terms(text)
+
+
+def topic_characters(text: str) -> str:
+    """Return text as the character view sees it: simplified, half-width, lower-case, and
+    without punctuation, spaces or symbols (so n-grams never span a punctuation mark's
+    place with it)."""
+    return _NOT_WORDISH_RE.sub("", to_simplified(to_half_width(text or "")).lower())
 
 
 def default_topic_count(n_texts: int) -> int:
@@ -88,135 +109,205 @@ class TopicModel:
     def __init__(self, n_topics: int | None = None, *, random_state: int = 0) -> None:
         self.n_topics = n_topics
         self.random_state = random_state
-        self.vectorizer: TfidfVectorizer | None = None
+        self.char_vectorizer: TfidfVectorizer | None = None
+        self.vectorizer: TfidfVectorizer | None = None  # the words (labels, refinement)
         self.svd: TruncatedSVD | None = None
         self.centroids: np.ndarray | None = None
         self.topics: list[Topic] = []
         self.labels_: np.ndarray = np.array([], dtype=int)
-        # Columns of the vectorizer's output that the LSA space uses (None: all of them).
+        # Models stored before the character view used these (see `_space`).
         self.space_columns: np.ndarray | None = None
 
-    def _vectorizer(self, n: int) -> TfidfVectorizer:
-        # Small corpora (a new community) keep every word; the frequency cut-offs are for
-        # corpora large enough for them to mean something.
-        min_df = MIN_DOCUMENT_FREQUENCY if n >= 200 else 1
-        max_df = REFINE_MAX_DOCUMENT_SHARE if n >= 1000 else 1.0
+    @staticmethod
+    def _char_vectorizer(n: int) -> TfidfVectorizer:
+        # Small corpora (a new community) keep nearly every n-gram; the frequency cut-offs
+        # are for corpora large enough for them to mean something.
+        min_df = CHAR_MIN_DOCUMENT_FREQUENCY if n >= 1000 else 2 if n >= 200 else 1
         return TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df, dtype=np.float32
+            analyzer="char",
+            ngram_range=CHAR_NGRAMS,
+            preprocessor=topic_characters,
+            sublinear_tf=True,
+            min_df=min_df,
+            max_df=MAX_DOCUMENT_SHARE if n >= 1000 else 1.0,
+            dtype=np.float32,
+        )
+
+    @staticmethod
+    def _word_vectorizer(n: int) -> TfidfVectorizer:
+        return TfidfVectorizer(
+            analyzer=_identity,
+            sublinear_tf=True,
+            min_df=MIN_DOCUMENT_FREQUENCY if n >= 200 else 1,
+            max_df=MAX_DOCUMENT_SHARE if n >= 1000 else 1.0,
+            dtype=np.float32,
         )
 
     def fit(self, texts: Sequence[str], *, terms: Sequence[list[str]] | None = None) -> TopicModel:
         """Return self with topics fitted on texts (pass pre-computed `terms` to save time)."""
-        n = len(texts) if terms is None else len(terms)
+        texts = list(texts)
+        n = len(texts)
         self.labels_ = np.zeros(n, dtype=int)
         self.topics = []
+        self.space_columns = None
+        self.char_vectorizer = self.vectorizer = self.svd = self.centroids = None
         if n == 0:
             return self
-        docs = list(terms) if terms is not None else [topic_terms(t) for t in texts]
-        k = min(self.n_topics or default_topic_count(n), n)
-        self.vectorizer = self._vectorizer(n)
+        rng = np.random.default_rng(self.random_state)
+        fitted = np.arange(n)
+        if n > FIT_SAMPLE:
+            fitted = np.sort(rng.choice(n, FIT_SAMPLE, replace=False))
+        fit_texts = [texts[i] for i in fitted]
+        if terms is None:
+            fit_terms = [topic_terms(t) for t in fit_texts]
+        else:
+            fit_terms = [terms[i] for i in fitted]
+        m = len(fitted)
+        k = min(self.n_topics or default_topic_count(n), m)
+
+        self.char_vectorizer = self._char_vectorizer(m)
         try:
-            full = self.vectorizer.fit_transform(docs)
-        except ValueError:  # no usable word at all
-            self.vectorizer = None
+            chars = self.char_vectorizer.fit_transform(fit_texts)
+        except ValueError:  # no letter, digit or Chinese character anywhere
+            self.char_vectorizer = None
             self.topics = [Topic(0, "其他", [], list(range(n)))]
             return self
-        self.space_columns = None
-        tfidf = full
-        if n >= 1000:
-            # The clustering space leaves out words in more than 5 % of texts; the
-            # refinement below sees them all.
-            frequency = np.bincount(full.indices, minlength=full.shape[1])
-            keep = np.flatnonzero(frequency <= MAX_DOCUMENT_SHARE * n)
-            if 1 < len(keep) < full.shape[1]:
-                self.space_columns = keep
-                tfidf = normalize(full[:, keep])
-        dims = max(1, min(LSA_DIMENSIONS, tfidf.shape[1] - 1, n - 1))
-        if tfidf.shape[1] > 1 and n > 2:
+        self.vectorizer = self._word_vectorizer(m)
+        try:
+            words = self.vectorizer.fit_transform(fit_terms)
+            features = sp.hstack([chars, words], format="csr")
+        except ValueError:  # no topic word anywhere: the characters alone
+            self.vectorizer = None
+            words = None
+            features = chars
+
+        dims = max(1, min(LSA_DIMENSIONS, chars.shape[1] - 1, m - 1))
+        if chars.shape[1] > 1 and m > 2:
             self.svd = TruncatedSVD(dims, random_state=self.random_state)
-            space = normalize(self.svd.fit_transform(tfidf))
+            space = normalize(self.svd.fit_transform(chars))
         else:
-            self.svd = None
-            space = normalize(tfidf.toarray())
+            space = normalize(chars.toarray())
         if k <= 1:
-            labels = np.zeros(n, dtype=int)
-            self.centroids = normalize(space.mean(axis=0, keepdims=True))
+            labels = np.zeros(m, dtype=int)
         else:
-            if n >= MINI_BATCH_FROM:
-                clusterer = MiniBatchKMeans(
-                    k, random_state=self.random_state, n_init=3, batch_size=4096
-                )
-            else:
-                clusterer = KMeans(k, random_state=self.random_state, n_init=10)
-            labels = clusterer.fit_predict(space)
-            self.centroids = normalize(clusterer.cluster_centers_)
-            refined = self._refine(full, labels, k)
+            starts = KMEANS_STARTS if m <= 20_000 else KMEANS_STARTS_LARGE
+            labels = KMeans(k, random_state=self.random_state, n_init=starts).fit_predict(space)
+            refined = self._refine(features, labels, k)
             if refined is not None:
                 labels = refined
-                for number in range(self.centroids.shape[0]):
-                    members = labels == number
-                    if members.any():
-                        self.centroids[number] = normalize(
-                            space[members].mean(axis=0, keepdims=True)
-                        )[0]
-        self.labels_ = labels
-        vocabulary = self.vectorizer.get_feature_names_out()
-        if self.space_columns is not None:
-            vocabulary = vocabulary[self.space_columns]  # the columns of `tfidf`
-        self.topics = []
-        for number in range(self.centroids.shape[0]):
-            members = np.flatnonzero(labels == number)
-            if len(members) == 0:
-                terms_ = []
-            else:
-                weights = np.asarray(tfidf[members].mean(axis=0)).ravel()
+
+        if m < n:
+            all_labels, space_sums = self._extend(texts, terms, fitted, labels, features, k)
+        else:
+            all_labels = labels
+            space_sums = np.zeros((k, space.shape[1]))
+            np.add.at(space_sums, labels, space)
+        self.centroids = normalize(space_sums)
+        self.labels_ = all_labels
+        self.topics = self._label_topics(all_labels, fitted, labels, words, k)
+        return self
+
+    def _extend(self, texts, terms, fitted, labels, features, k):
+        """Return the labels of all texts and the sums of their LSA vectors per topic, when the
+        topics were fitted on a sample: the final SVM places every other text."""
+        n = len(texts)
+        all_labels = np.empty(n, dtype=int)
+        all_labels[fitted] = labels
+        rest = np.ones(n, dtype=bool)
+        rest[fitted] = False
+        svm = None
+        if len(np.unique(labels)) > 1:
+            svm = LinearSVC(C=REFINE_C).fit(features, labels)
+        dims = self.svd.n_components if self.svd is not None else None
+        space_sums = np.zeros((k, dims or len(self.char_vectorizer.vocabulary_)))
+        order = np.arange(n)
+        for start in range(0, n, PREDICT_CHUNK):
+            chunk = order[start : start + PREDICT_CHUNK]
+            chunk_texts = [texts[i] for i in chunk]
+            chars = self.char_vectorizer.transform(chunk_texts)
+            todo = rest[chunk]
+            if todo.any():
+                if svm is None:
+                    all_labels[chunk[todo]] = labels[0]
+                else:
+                    if self.vectorizer is not None:
+                        chunk_terms = [
+                            terms[i] if terms is not None else topic_terms(texts[i])
+                            for i in chunk[todo]
+                        ]
+                        x = sp.hstack(
+                            [chars[todo], self.vectorizer.transform(chunk_terms)], format="csr"
+                        )
+                    else:
+                        x = chars[todo]
+                    all_labels[chunk[todo]] = svm.predict(x)
+            space = self.svd.transform(chars) if self.svd is not None else chars.toarray()
+            np.add.at(space_sums, all_labels[chunk], normalize(space))
+        return all_labels, space_sums
+
+    def _label_topics(self, all_labels, fitted, labels, words, k) -> list[Topic]:
+        """Return the topics with their label words (from the texts the model was fitted on)."""
+        vocabulary = None
+        if words is not None:
+            vocabulary = self.vectorizer.get_feature_names_out()
+            frequency = np.bincount(words.indices, minlength=words.shape[1])
+            if len(labels) >= 1000:
+                keep = np.flatnonzero(frequency <= LABEL_MAX_DOCUMENT_SHARE * len(labels))
+                if len(keep) > 1:
+                    words = words[:, keep]
+                    vocabulary = vocabulary[keep]
+        topics = []
+        for number in range(k):
+            members = np.flatnonzero(all_labels == number)
+            terms_: list[str] = []
+            sample_members = np.flatnonzero(labels == number)
+            if vocabulary is not None and len(sample_members):
+                weights = np.asarray(words[sample_members].mean(axis=0)).ravel()
                 top = np.argsort(-weights, kind="stable")[:12]
                 terms_ = [
                     str(vocabulary[i])
                     for i in top
                     if weights[i] > 0 and vocabulary[i] not in GENERIC_LABEL_WORDS
                 ][:3]
-            self.topics.append(Topic(number, "·".join(terms_) or "其他", terms_, members.tolist()))
-        return self
+            topics.append(Topic(number, "·".join(terms_) or "其他", terms_, members.tolist()))
+        return topics
 
     def _refine(self, features, labels: np.ndarray, k: int) -> np.ndarray | None:
         """Return labels after self-training rounds, or None when the corpus is too small."""
         n = features.shape[0]
         if n < REFINE_MIN_TEXTS or n < REFINE_MIN_PER_TOPIC * k or features.shape[1] < 2:
             return None
-        rng = np.random.default_rng(self.random_state)
         labels = labels.copy()
         for _ in range(REFINE_ROUNDS):
             counts = np.bincount(labels, minlength=k)
             if np.count_nonzero(counts) < 2:
                 break
-            if n > REFINE_SAMPLE:
-                sample = rng.choice(n, REFINE_SAMPLE, replace=False)
-                if len(np.unique(labels[sample])) < 2:
-                    break
-                svm = LinearSVC(C=REFINE_C).fit(features[sample], labels[sample])
-                new = svm.predict(features)
-                new[sample] = labels[sample]  # a sampled text keeps its topic this round
+            present = counts[counts > 0]
+            folds = int(min(REFINE_FOLDS, present.min()))
+            if folds < 2:
+                # A topic of one text: predict it in-sample, it cannot be held out.
+                new = LinearSVC(C=REFINE_C).fit(features, labels).predict(features)
             else:
-                present = counts[counts > 0]
-                folds = int(min(3, present.min()))
-                if folds < 2:
-                    # A topic of one text: predict it in-sample, it cannot be held out.
-                    new = LinearSVC(C=REFINE_C).fit(features, labels).predict(features)
-                else:
-                    new = labels.copy()
-                    splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-                    for train, test in splitter.split(np.zeros(n), labels):
-                        if len(np.unique(labels[train])) < 2:
-                            continue
-                        svm = LinearSVC(C=REFINE_C).fit(features[train], labels[train])
-                        new[test] = svm.predict(features[test])
+                new = labels.copy()
+                splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
+                for train, test in splitter.split(np.zeros(n), labels):
+                    if len(np.unique(labels[train])) < 2:
+                        continue
+                    svm = LinearSVC(C=REFINE_C).fit(features[train], labels[train])
+                    new[test] = svm.predict(features[test])
             labels = np.asarray(new, dtype=int)
         return labels
 
     def _space(self, texts: Sequence[str]) -> np.ndarray:
+        char_vectorizer = getattr(self, "char_vectorizer", None)
+        if char_vectorizer is not None:
+            chars = char_vectorizer.transform(list(texts))
+            if self.svd is not None:
+                return normalize(self.svd.transform(chars))
+            return normalize(chars.toarray())
+        # A model stored before the character view: its space was made of words.
         tfidf = self.vectorizer.transform([topic_terms(t) for t in texts])
-        columns = getattr(self, "space_columns", None)  # models stored before it existed
+        columns = getattr(self, "space_columns", None)
         if columns is not None:
             tfidf = normalize(tfidf[:, columns])
         if self.svd is not None:
@@ -227,7 +318,9 @@ class TopicModel:
         """Return (topic number or None, similarity) per new text, without refitting."""
         if not texts:
             return []
-        if self.vectorizer is None or self.centroids is None:
+        if self.centroids is None or (
+            getattr(self, "char_vectorizer", None) is None and self.vectorizer is None
+        ):
             return [(None, 0.0)] * len(texts)
         sims = self._space(texts) @ self.centroids.T
         best = sims.argmax(axis=1)
