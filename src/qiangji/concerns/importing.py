@@ -632,6 +632,7 @@ def store_items(
                 return str(value.astimezone(zone).replace(tzinfo=None))
             return adapt(value)
 
+    stamp = moment(now)  # created_at, updated_at and the first event of every row
     factor_json: dict[tuple, str] = {}
     by_id = by.pk if getattr(by, "is_authenticated", False) else None
     community_id = community.pk
@@ -691,8 +692,8 @@ def store_items(
             None,  # last_reported_at
             None,  # closed_at
             by_id,
-            moment(now),
-            moment(now),
+            stamp,
+            stamp,
         ]
         group = groups[len(candidates) + index]
         entry = (row, group, kind, reported_at)
@@ -728,7 +729,6 @@ def store_items(
         timer.lap("ids")
         tickets, events = [], []
         note = _("Filed via %(channel)s") % {"channel": Channel.IMPORT.label}
-        stamp = moment(now)
         for (row, _group, kind, reported_at), ticket_id in zip(stored, ticket_ids, strict=True):
             tickets.append(
                 (
