@@ -138,11 +138,14 @@ class ConcernQuerySet(models.QuerySet):
         """Return concerns that head a group of near-duplicates (or stand alone)."""
         return self.filter(duplicate_of__isnull=True)
 
-    def search(self, query: str) -> ConcernQuerySet:
-        """Return concerns matching every word of query, whatever script or width (full text)."""
+    def search(self, query: str, *, one_community_page: bool = False) -> ConcernQuerySet:
+        """Return concerns matching every word of query, whatever script or width (full text).
+
+        one_community_page: the caller orders the result and shows a page of it (see filter_search).
+        """
         from qiangji.concerns.search import filter_search
 
-        return filter_search(self, query)
+        return filter_search(self, query, one_community_page=one_community_page)
 
 
 class Concern(models.Model):

@@ -14,13 +14,16 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Value
+from django.db.models import BooleanField, F, Func, IntegerField, Value
 from django.db.models.expressions import RawSQL
 
 from qiangji.lib.text import default_segmenter, normalise_for_search
 
 FTS_TABLE = "concerns_concern_fts"
 MAX_QUERY_WORDS = 8
+# A search matching at least this many concerns walks the list's own order and keeps matches
+# (see filter_search); below it, the matches are fetched and sorted.
+FREQUENT_MATCHES = 5000
 _SPLIT_RE = re.compile(r"[^\w]+", re.UNICODE)
 
 
@@ -54,6 +57,17 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
+def sqlite_match_count(expression: str, *, cap: int) -> int:
+    """Return how many concerns match an FTS5 expression, counting at most `cap` (cheap)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM concerns_concern_fts"
+            " WHERE concerns_concern_fts MATCH %s LIMIT %s)",
+            [expression, cap],
+        )
+        return cursor.fetchone()[0]
+
+
 def fts5_query(words: list[str]) -> str:
     """Return an FTS5 MATCH expression: every word as a quoted prefix."""
     return " AND ".join('"{}"*'.format(w.replace('"', '""')) for w in words)
@@ -72,18 +86,38 @@ class _TsMatch(Func):
     output_field = BooleanField()
 
 
-def filter_search(queryset, query: str):
-    """Return queryset narrowed to concerns matching every word of query (one SQL query)."""
+def filter_search(queryset, query: str, *, one_community_page: bool = False):
+    """Return queryset narrowed to concerns matching every word of query (one SQL query).
+
+    one_community_page: queryset is one community's concerns, to be ordered by priority or
+    time and cut into pages (the list view). On SQLite one more, cheap, query then counts the
+    matches (up to FREQUENT_MATCHES) to pick the faster plan. Measured on a 1,000,000-row
+    copy: a word in 6 % of concerns took 110 ms the plain way and 17 ms walking the
+    community's priority index; across a whole city the walk is slower (no index leads
+    with priority), so it is only for one community.
+    """
     words = query_words(query)
     if not words:
         return queryset
     vendor = connection.vendor
     if vendor == "sqlite":
         # The query is a bound parameter; only the constant table name is in the SQL.
+        expression = fts5_query(words)
         matching = RawSQL(  # noqa: S611
             "SELECT rowid FROM concerns_concern_fts WHERE concerns_concern_fts MATCH %s",
-            (fts5_query(words),),
+            (expression,),
         )
+        if (
+            one_community_page
+            and sqlite_match_count(expression, cap=FREQUENT_MATCHES) >= FREQUENT_MATCHES
+        ):
+            # A frequent word: fetching tens of thousands of matches city-wide to keep one
+            # community's and sort them costs more than walking the community's priority index
+            # and keeping the rows in the match set until a page is full. The unary + stops SQLite from driving the query
+            # by the primary key, so it takes the index of the ORDER BY.
+            return queryset.alias(
+                _fts_id=Func(F("pk"), template="+%(expressions)s", output_field=IntegerField())
+            ).filter(_fts_id__in=matching)
         return queryset.filter(pk__in=matching)
     if vendor == "postgresql":
         return queryset.filter(_TsMatch(F("search_tokens"), Value(tsquery(words))))

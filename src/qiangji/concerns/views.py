@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -266,6 +267,26 @@ def _visible_concerns(access: Access, territory: Territory):
     )
 
 
+class SearchPaginator(Paginator):
+    """Pages of search results counting at most SEARCH_COUNT_CAP + 1 matches.
+
+    A frequent word across a city can match hundreds of thousands of concerns; counting them
+    all costs more than the page. Beyond the cap the list says "more than 1,000" and offers
+    the first 50 pages; the search words narrow it.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: SEARCH_COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > SEARCH_COUNT_CAP
+
+
+SEARCH_COUNT_CAP = 1000
+
+
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
@@ -289,14 +310,15 @@ def index(request: HttpRequest) -> HttpResponse:
     if category.isdigit():
         concerns = concerns.filter(category_id=int(category))
     if query:
-        concerns = concerns.search(query)
+        concerns = concerns.search(query, one_community_page=territory.kind == Kind.COMMUNITY)
     order = request.GET.get("order", "priority")
     concerns = (
         concerns.order_by("-priority_score", "-pk")
         if order == "priority"
         else concerns.order_by("-reported_at", "-pk")
     )
-    page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = (SearchPaginator if query else Paginator)(concerns, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "territory": territory,
         "page": page,

@@ -134,3 +134,43 @@ def test_a_search_can_be_a_subquery(community):
     do_file_concern(community=community, text="停车难", person="b")
     inner = Concern.objects.search("电梯").values("pk")
     assert list(Concern.objects.filter(pk__in=inner).values_list("pk", flat=True)) == [lift.pk]
+
+
+def test_a_frequent_word_walks_the_priority_order_and_finds_the_same_page(community, monkeypatch):
+    for i in range(6):
+        do_file_concern(community=community, text=f"{i}号楼电梯坏了", person=f"p{i}")
+    do_file_concern(community=community, text="停车难", person="q")
+    ordered = ("-priority_score", "-pk")
+    expected = list(Concern.objects.search("电梯").order_by(*ordered).values_list("pk", flat=True))
+    monkeypatch.setattr(search, "FREQUENT_MATCHES", 3)  # 6 matches count as frequent here
+    walked = Concern.objects.in_territory(community).search("电梯", one_community_page=True)
+    sql, _params = walked.query.sql_with_params()
+    if connection.vendor == "sqlite":
+        assert '+"concerns_concern"."id" IN' in sql
+    assert list(walked.order_by(*ordered).values_list("pk", flat=True)) == expected
+    assert len(expected) == 6
+    # A rare word keeps the plain plan.
+    scoped = Concern.objects.in_territory(community)
+    rare = scoped.search("停车", one_community_page=True).query.sql_with_params()[0]
+    assert '+"concerns_concern"."id"' not in rare
+
+
+def test_a_search_list_counts_at_most_a_thousand_and_says_so(
+    community, shiliuyuan_secretary, client, monkeypatch
+):
+    from django.urls import reverse
+
+    from qiangji.concerns import views
+
+    for i in range(5):
+        do_file_concern(community=community, text=f"{i}号楼电梯坏了", person=f"p{i}")
+    client.force_login(shiliuyuan_secretary)
+    url = reverse("concerns:index")
+    page = client.get(url, {"territory": community.pk, "q": "电梯"})
+    assert "5" in page.content.decode() and "1,000" not in page.content.decode()
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 3)
+    page = client.get(url, {"territory": community.pk, "q": "电梯"})
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == 4
+    assert page.context["page"].paginator.capped
+    assert len(page.context["page"].object_list) == 4
