@@ -638,7 +638,7 @@ def store_items(
     community_id = community.pk
     hours = {kind: DeadlineRule.hours_for(kind) for kind in TicketKind.values}
     emergency, utilities = actions._EMERGENCY_RE, actions._UTILITIES_RE
-    # (row without id and duplicate link, its group, whether it heads the group, ticket kind)
+    # (the row, its id and duplicate link filled in later; its group; ticket kind; reported at)
     roots, followers = [], []
     root_docs, follower_docs = [], []  # their compact forms, for the next chunks' comparisons
     for index, item in enumerate(valid):
