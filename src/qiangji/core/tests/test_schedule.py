@@ -114,6 +114,10 @@ def test_the_nightly_topic_refit_covers_communities_with_open_concerns(community
         do_file_concern(community=community, text=text)
     assert concerns_tasks.refresh_all_topics.call() >= 1
     assert Topic.objects.filter(territory=community).exists()
+    # Nothing changed since: the next night refits nothing.
+    assert concerns_tasks.refresh_all_topics.call() == 0
+    do_file_concern(community=community, text="晚上广场舞音乐太吵")
+    assert concerns_tasks.refresh_all_topics.call() == 1
 
 
 def test_the_retention_and_digest_jobs_run(community, mailoutbox):
