@@ -395,26 +395,7 @@ def group_compact(docs: list[str]) -> list[int]:
     matrix = tfidf_rows(docs)
     if matrix is None:
         return list(range(n))
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    transposed = matrix.T.tocsc()
-    block = 2000
-    for start in range(0, n, block):
-        # Only pairs (row, col) with row < col count: columns before the block are skipped.
-        sims = (matrix[start : start + block] @ transposed[:, start:]).tocoo()
-        keep = (sims.data >= dedup.DUPLICATE_THRESHOLD) & (sims.row < sims.col)
-        for row, col in zip(sims.row[keep] + start, sims.col[keep] + start, strict=True):
-            a, b = find(int(row)), find(int(col))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    roots: dict[int, int] = {}
-    return [roots.setdefault(find(i), len(roots)) for i in range(n)]
+    return dedup.group_rows(matrix)
 
 
 def route(texts: list[str], norms: list[str]) -> list[tuple]:

@@ -71,6 +71,16 @@ def group_near_duplicates(
         matrix = _vectorizer().fit_transform(docs).tocsr()
     except ValueError:
         return list(range(n))
+    return group_rows(matrix, threshold=threshold, block=block)
+
+
+def group_rows(matrix, *, threshold: float = DUPLICATE_THRESHOLD, block: int = 2000) -> list[int]:
+    """Return a group number per row of an L2-normalised sparse matrix (cosine ≥ threshold).
+
+    Union-find over the pairs above the threshold; the products run block by block and skip
+    the columns before the block (only pairs row < col are needed), so memory stays bounded.
+    """
+    n = matrix.shape[0]
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -81,9 +91,9 @@ def group_near_duplicates(
 
     transposed = matrix.T.tocsc()
     for start in range(0, n, block):
-        sims = (matrix[start : start + block] @ transposed).tocoo()
-        keep = (sims.data >= threshold) & (sims.row + start < sims.col)
-        for row, col in zip(sims.row[keep] + start, sims.col[keep], strict=True):
+        sims = (matrix[start : start + block] @ transposed[:, start:]).tocoo()
+        keep = (sims.data >= threshold) & (sims.row < sims.col)
+        for row, col in zip(sims.row[keep] + start, sims.col[keep] + start, strict=True):
             a, b = find(int(row)), find(int(col))
             if a != b:
                 parent[max(a, b)] = min(a, b)
