@@ -39,11 +39,25 @@ def test_mentor_review_stage_and_answer_loop(new_page, live_server, review_world
     mentor.locator("input[name=confidence][value='3']").check()
     mentor.fill("textarea[name=opinion]", "方案聚焦居民关切，建议细化站点运行。")
     mentor.wait_for_selector("#save-state:has-text('草稿已于')", timeout=5000)
+    # Leave the opinion (its change event autosaves after 300 ms, its input after 1.2 s) and
+    # let both autosaves finish: leaving the page with one in flight makes the next page
+    # stale, and its submit is then refused with "saved elsewhere; reload" (nothing is lost).
+    mentor.locator("textarea[name=opinion]").blur()
+    mentor.wait_for_timeout(1500)
+    mentor.wait_for_function("() => !document.querySelector('.htmx-request')", timeout=10_000)
     review = Review.objects.get(assignment=review_world.assignment)
-    deadline = time.monotonic() + 5  # the last autosave may still be on its way
-    while review.scores.filter(value__isnull=False).count() < 5 and time.monotonic() < deadline:
+    deadline = time.monotonic() + 10  # the last autosave may still be on its way
+
+    def autosaved() -> bool:
+        review.refresh_from_db()
+        return (
+            review.scores.filter(value__isnull=False).count() == 5
+            and review.opinion == "方案聚焦居民关切，建议细化站点运行。"
+        )
+
+    while not autosaved() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert review.scores.filter(value__isnull=False).count() == 5  # autosaved
+    assert autosaved()
 
     mentor.fill("textarea[name=text]", "站点要写明开放时间和值守人员")
     mentor.click("#version-h")  # open the version text and quote a passage of a node
