@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qiangji.concerns.models import MAX_TEXT_LENGTH, Category, Channel, Satisfaction, TicketKind
 from qiangji.lib.images import ImageRejected, check_image
 from qiangji.lib.text import has_meaningful_text
+from qiangji.lib.widgets import DateTimeLocalInput
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
@@ -156,7 +157,7 @@ class TicketActionForm(forms.Form):
     new_deadline = forms.DateTimeField(
         required=False,
         label=_("New deadline"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeLocalInput(),
     )
     kind = forms.ChoiceField(choices=TicketKind.choices, required=False)
 

@@ -9,6 +9,7 @@ URL name of the project appears in no app's ROUTES.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,3 +158,103 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+_BROWSER_FORMATS = {
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "time": re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?"),
+    "datetime-local": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?"),
+}
+
+
+class _FormReader:
+    """Collect what a browser would submit for each <form> of a page, untouched."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        reader = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                reader.start(tag, dict(attrs))
+
+            def handle_endtag(self, tag):
+                reader.end(tag)
+
+            def handle_data(self, data):
+                reader.data(data)
+
+        self.parser = Parser(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_chosen = False
+        self._option: dict | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def _add(self, name: str | None, value: str) -> None:
+        if self._form is not None and name:
+            self._form["data"].setdefault(name, []).append(value)
+
+    def start(self, tag: str, attrs: dict) -> None:
+        if tag == "form":
+            self._form = {"action": attrs.get("action") or "", "data": {}}
+            self.forms.append(self._form)
+        elif tag == "input" and "disabled" not in attrs:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            default = "on" if kind in ("checkbox", "radio") else ""
+            value = attrs.get("value", default)
+            if kind in _BROWSER_FORMATS and not _BROWSER_FORMATS[kind].fullmatch(value):
+                value = ""  # what a browser shows, and submits, for a value it cannot read
+            self._add(attrs.get("name"), value)
+        elif tag == "select" and "disabled" not in attrs:
+            self._select, self._select_first, self._select_chosen = attrs.get("name"), None, False
+        elif tag == "option" and self._select is not None:
+            self._option = attrs
+            self._text = []
+        elif tag == "textarea" and "disabled" not in attrs:
+            self._textarea = attrs.get("name")
+            self._text = []
+
+    def data(self, data: str) -> None:
+        if self._option is not None or self._textarea is not None:
+            self._text.append(data)
+
+    def end(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "option" and self._option is not None:
+            value = self._option.get("value", "".join(self._text).strip())
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in self._option:
+                self._add(self._select, value)
+                self._select_chosen = True
+            self._option = None
+        elif tag == "select" and self._select is not None:
+            if not self._select_chosen and self._select_first is not None:
+                self._add(self._select, self._select_first)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            # A browser drops the one newline that follows <textarea>.
+            text = "".join(self._text)
+            self._add(self._textarea, text.removeprefix("\r\n").removeprefix("\n"))
+            self._textarea = None
+
+
+def forms_on_page(html: str) -> list[dict]:
+    """Return each form of the page as {"action", "data"}: what a browser submits unchanged.
+
+    `data` maps each field name to its list of values, ready for `Client.post`.
+    """
+    reader = _FormReader()
+    reader.parser.feed(html)
+    reader.parser.close()
+    return reader.forms

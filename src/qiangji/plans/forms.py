@@ -9,6 +9,7 @@ from django import forms
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib.widgets import DateInput
 from qiangji.plans.models import NODE_FIELDS, PLAN_TEXT_FIELDS, NodeKind, Plan, PlanNode
 
 _HTML_HINT = re.compile(
@@ -82,7 +83,7 @@ class NodeForm(CleanTextMixin, forms.ModelForm):
             "resources": forms.Textarea(attrs={"rows": 2}),
             "venues": forms.Textarea(attrs={"rows": 2}),
             "concerns": forms.Textarea(attrs={"rows": 2}),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": DateInput(),
             "budget": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         }
 

@@ -5,12 +5,9 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from qiangji.accounts.models import User
+from qiangji.lib.widgets import DateInput
 from qiangji.programmes.models import Phase, Programme
 from qiangji.territories.models import Kind, Territory
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiangji.lib.images import MAX_BYTES, ImageRejected, check_image
+from qiangji.lib.widgets import DateInput, TimeInput
 from qiangji.territories.models import Territory
 from qiangji.workshops.models import (
     Activity,
@@ -72,9 +73,9 @@ def invitable_people(programme):
 
 
 class ActivityForm(forms.ModelForm):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends"), widget=TimeInput())
     agenda_text = forms.CharField(
         label=_("Agenda"),
         required=False,

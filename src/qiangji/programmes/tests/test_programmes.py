@@ -112,3 +112,40 @@ def test_adding_a_mentor_grants_the_role_on_the_programme(
         {"username": "keershan"},
     )
     assert keershan_secretary.grants.filter(role="mentor", programme=demo_world.programme).exists()
+
+
+def test_saving_the_phases_form_unchanged_in_chinese_keeps_every_date(
+    demo_world, client_for, jiedao_admin
+):
+    from qiangji.core.testing import forms_on_page
+
+    programme = demo_world.programme
+    before = list(programme.phases.order_by("order").values_list("name", "starts_on", "ends_on"))
+    current_before = programme.current_phase()
+    client = client_for(jiedao_admin)
+    url = f"/programmes/{programme.pk}/phases/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert 'value="2026-02-01"' in page.content.decode()
+    (form,) = [f for f in forms_on_page(page.content.decode()) if "phases-TOTAL_FORMS" in f["data"]]
+    response = client.post(url, form["data"])
+    assert response.status_code == 302
+    after = list(programme.phases.order_by("order").values_list("name", "starts_on", "ends_on"))
+    assert after == before
+    assert programme.current_phase() == current_before
+
+
+def test_saving_the_programme_form_unchanged_in_chinese_keeps_its_dates(
+    demo_world, client_for, jiedao_admin
+):
+    from qiangji.core.testing import forms_on_page
+
+    programme = demo_world.programme
+    before = (programme.starts_on, programme.ends_on, programme.name)
+    client = client_for(jiedao_admin)
+    url = f"/programmes/{programme.pk}/edit/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    (form,) = [f for f in forms_on_page(page.content.decode()) if "starts_on" in f["data"]]
+    response = client.post(url, form["data"])
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert (programme.starts_on, programme.ends_on, programme.name) == before
