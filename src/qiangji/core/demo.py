@@ -9,14 +9,13 @@ Person names are samples (示例); the real people of the seed are not named.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import secrets
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import transaction
 
 from qiangji.accounts.models import Role, RoleGrant, User
+from qiangji.core.plugins import app_modules
 from qiangji.programmes.models import Enrolment, Phase, Programme
 from qiangji.territories.models import Kind, Territory
 
@@ -163,16 +162,8 @@ def load_foundation(*, password: str | None) -> World:
 def load_capabilities(world: World) -> list[str]:
     """Run every capability app's demo loader; return the names of the apps that loaded."""
     loaded = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qiangji.") or config.label == "core":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
+    for module in app_modules("demo", include_core=False):
         with transaction.atomic():
             module.load(world)
-        loaded.append(config.label)
+        loaded.append(module.__name__.split(".")[1])
     return loaded

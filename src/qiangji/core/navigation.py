@@ -1,18 +1,38 @@
 """The navigation bar: foundation entries plus those each capability app contributes.
 
 An app contributes entries by defining `nav.py` with `items(request, access) -> list[NavItem]`.
+Entries are grouped by the programme's flow (`GROUPS`), not by app: an app names the group
+its entries belong to, and the menu shows each group that has an entry for this person.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, replace
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.accounts.models import Role
+from qiangji.core.plugins import app_modules
+
+#: The menu's groups in the programme's flow: (key, label). An entry without a group stands alone.
+GROUPS = (
+    ("concerns", pgettext_lazy("menu group", "Concerns")),  # 诉求: concerns, hot issues, tickets
+    (
+        "cocreation",
+        pgettext_lazy("menu group", "Co-creation"),
+    ),  # 共创: activities, round tables, cases, plans
+    ("review", pgettext_lazy("menu group", "Review")),  # 评审
+    ("delivery", pgettext_lazy("menu group", "Implementation")),  # 落实
+    ("surveys", pgettext_lazy("menu group", "Surveys")),  # 测评
+    ("dashboards", pgettext_lazy("menu group", "Dashboards")),  # 看板
+    (
+        "admin",
+        pgettext_lazy("menu group", "Administration"),
+    ),  # 管理: territories, people, audit log
+)
+GROUP_KEYS = frozenset(key for key, _label in GROUPS)
 
 
 @dataclass(frozen=True)
@@ -21,6 +41,11 @@ class NavItem:
     url: str
     order: int = 50
     active: bool = False
+    group: str = ""  # one of GROUP_KEYS, or "" for a top-level entry such as 首页
+
+    def __post_init__(self) -> None:
+        if self.group and self.group not in GROUP_KEYS:
+            raise ValueError(f"unknown menu group {self.group!r}; use one of {sorted(GROUP_KEYS)}")
 
 
 def _foundation_items(request, access) -> list[NavItem]:
@@ -35,21 +60,10 @@ def _foundation_items(request, access) -> list[NavItem]:
     return items
 
 
-def _nav_modules():
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qiangji."):
-            continue
-        try:
-            yield importlib.import_module(f"{config.name}.nav")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.nav":
-                raise
-
-
 def public_links(community) -> list[NavItem]:
     """Return the public (no account) pages of a community that the apps offer residents."""
     links: list[NavItem] = []
-    for module in _nav_modules():
+    for module in app_modules("nav"):
         if hasattr(module, "public_links"):
             links.extend(module.public_links(community))
     return sorted(links, key=lambda item: item.order)
@@ -60,7 +74,7 @@ def nav_items(request, access) -> list[NavItem]:
     if not request.user.is_authenticated:
         return []
     items = _foundation_items(request, access)
-    for module in _nav_modules():
+    for module in app_modules("nav"):
         if hasattr(module, "items"):
             items.extend(module.items(request, access))
     path = request.path

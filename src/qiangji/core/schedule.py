@@ -1,8 +1,10 @@
 """What runs when, by itself. `qiangji scheduler` enqueues these; `qiangji worker` runs them.
 
-One table for the whole project, so that an operator reads it in one place. Times are in
-TIME_ZONE (Asia/Shanghai by default), in crontab syntax (minute hour day month weekday;
-weekdays by name). Arguments must be JSON values (they go through the task queue).
+Each app declares its periodic jobs in `<app>/jobs.py` as `JOBS = (Job(...), ...)`; this
+module gathers them (`jobs()`), so shared code imports no capability app. `qiangji scheduler
+--list` prints the whole schedule in one place for an operator. Times are in TIME_ZONE
+(Asia/Shanghai by default), in crontab syntax (minute hour day month weekday; weekdays by
+name). Arguments must be JSON values (they go through the task queue).
 """
 
 from __future__ import annotations
@@ -13,11 +15,8 @@ from apscheduler.triggers.cron import CronTrigger
 from crontask import scheduler
 from django.tasks import Task
 from django.utils.timezone import get_default_timezone
-from django.utils.translation import gettext_lazy as _
 
-from qiangji.concerns import tasks as concerns_tasks
-from qiangji.core import tasks as core_tasks
-from qiangji.notifications import tasks as notifications_tasks
+from qiangji.core.plugins import app_modules
 
 
 @dataclass(frozen=True)
@@ -28,21 +27,14 @@ class Job:
     args: tuple = field(default=())
 
 
-SCHEDULE: tuple[Job, ...] = (
-    Job("*/5 * * * *", core_tasks.heartbeat, _("Prove the worker is alive")),
-    Job("*/10 * * * *", concerns_tasks.notify_overdue, _("Tell people about tickets that just became overdue"), (11,)),
-    Job("30 8 * * *", concerns_tasks.notify_overdue, _("Morning reminder of every overdue ticket")),
-    Job("20 2 * * *", concerns_tasks.refresh_priorities, _("Recompute priorities (recency decays daily)")),
-    Job("40 2 * * *", concerns_tasks.refresh_all_topics, _("Refit the hot topics")),
-    Job("10 3 * * *", concerns_tasks.purge_personal_data, _("Erase personal data past the retention period")),
-    Job("30 7 * * *", notifications_tasks.send_digests, _("E-mail the daily digest")),
-    Job("0 4 * * Sun", core_tasks.prune_task_results, _("Delete finished task results older than 14 days")),
-)  # fmt: skip
+def jobs() -> tuple[Job, ...]:
+    """Return every periodic job the apps declare in their `jobs.py`, in INSTALLED_APPS order."""
+    return tuple(job for module in app_modules("jobs") for job in module.JOBS)
 
 
-def register() -> None:
+def register(schedule: tuple[Job, ...] | None = None) -> None:
     """Add every job to crontask's scheduler (the scheduler command calls this once)."""
-    for job in SCHEDULE:
+    for job in jobs() if schedule is None else schedule:
         *_, weekday = job.crontab.split(" ")
         if any(ch.isdigit() for ch in weekday):  # APScheduler counts weekdays from Monday
             raise ValueError(f"use weekday names, not numbers: {job.crontab!r}")

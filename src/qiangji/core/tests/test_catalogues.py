@@ -28,6 +28,8 @@ def test_every_message_is_translated_and_compiled(po_path):
     stale = [
         e.msgid
         for e in po.translated_entries()
-        if not e.msgid_plural and compiled.gettext(e.msgid) != e.msgstr
+        if not e.msgid_plural
+        and (compiled.pgettext(e.msgctxt, e.msgid) if e.msgctxt else compiled.gettext(e.msgid))
+        != e.msgstr
     ]
     assert not stale, f"{mo_path} is older than its .po: run `make messages` ({stale[:5]})"

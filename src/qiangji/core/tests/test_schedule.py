@@ -16,14 +16,15 @@ from django.utils import timezone
 from qiangji.concerns import tasks as concerns_tasks
 from qiangji.concerns.actions import do_file_concern, do_ticket_action
 from qiangji.concerns.models import Concern, Topic
+from qiangji.core import schedule as schedule_module
 from qiangji.core import tasks as core_tasks
-from qiangji.core.schedule import SCHEDULE, register
+from qiangji.core.schedule import jobs, register
 from qiangji.notifications import tasks as notifications_tasks
 
 
 def test_every_job_is_a_task_with_a_valid_crontab_and_json_arguments():
-    assert len(SCHEDULE) >= 8
-    for job in SCHEDULE:
+    assert len(jobs()) >= 8
+    for job in jobs():
         assert isinstance(job.task, Task)
         trigger = CronTrigger.from_crontab(job.crontab, timezone=timezone.get_default_timezone())
         assert trigger.get_next_fire_time(None, timezone.now()) is not None
@@ -35,9 +36,9 @@ def test_register_puts_every_job_on_the_scheduler_and_a_tick_enqueues_it(db):
     scheduler.remove_all_jobs()
     try:
         register()
-        jobs = scheduler.get_jobs()
-        assert len(jobs) == len(SCHEDULE)
-        overdue = next(j for j in jobs if j.args == (11,))
+        scheduled = scheduler.get_jobs()
+        assert len(scheduled) == len(jobs())
+        overdue = next(j for j in scheduled if j.args == (11,))
         assert overdue.name == "notify_overdue(11,)"
         # What the scheduler does at the job's time: call its function with its arguments.
         result = overdue.func(*overdue.args)
@@ -46,14 +47,27 @@ def test_register_puts_every_job_on_the_scheduler_and_a_tick_enqueues_it(db):
         scheduler.remove_all_jobs()
 
 
-def test_weekday_numbers_are_refused(monkeypatch):
+def test_shared_code_imports_no_capability_app_to_build_the_schedule():
+    import ast
+    from pathlib import Path
+
+    source = Path(schedule_module.__file__).read_text()
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not {name for name in imported if name.startswith("qiangji.")} - {"qiangji.core.plugins"}
+    assert {job.task.name for job in jobs()} >= {"heartbeat", "notify_overdue", "send_digests"}
+
+
+def test_weekday_numbers_are_refused():
     from qiangji.core import schedule
 
     bad = schedule.Job("0 4 * * 0", core_tasks.heartbeat, "x")
-    monkeypatch.setattr(schedule, "SCHEDULE", (bad,))
     scheduler.remove_all_jobs()
     with pytest.raises(ValueError, match="weekday names"):
-        schedule.register()
+        schedule.register((bad,))
     scheduler.remove_all_jobs()
 
 
@@ -61,7 +75,7 @@ def test_the_scheduler_command_lists_the_schedule():
     out = io.StringIO()
     call_command("scheduler", "--list", stdout=out)
     text = out.getvalue()
-    for job in SCHEDULE:
+    for job in jobs():
         assert job.task.name in text and job.crontab in text
 
 

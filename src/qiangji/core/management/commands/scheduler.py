@@ -1,11 +1,11 @@
-"""`qiangji scheduler`: enqueue the periodic jobs of `qiangji.core.schedule` at their times."""
+"""`qiangji scheduler`: enqueue the periodic jobs of every app's `jobs.py` (gathered by `qiangji.core.schedule`) at their times."""
 
 from __future__ import annotations
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from qiangji.core.schedule import SCHEDULE, register
+from qiangji.core.schedule import jobs, register
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["list"]:
-            for job in SCHEDULE:
+            for job in jobs():
                 args = f"({', '.join(map(str, job.args))})" if job.args else ""
                 self.stdout.write(f"{job.crontab:<14} {job.task.name}{args}  — {job.what}")
             return
