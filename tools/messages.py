@@ -14,7 +14,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "qiangji"
-CAPABILITY_APPS = ["concerns", "workshops", "plans", "reviews", "insights"]
+CAPABILITY_APPS = [
+    "concerns",
+    "workshops",
+    "plans",
+    "reviews",
+    "implementation",
+    "surveys",
+    "insights",
+]
 ARGS = ["-l", "zh_Hans", "--no-location", "--no-obsolete", "--no-wrap", "-e", "html,txt,py"]
 
 

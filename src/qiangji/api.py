@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from qiangji.accounts.models import ApiToken, hash_token
+from qiangji.core.plugins import app_modules
 
 
 def _user_for_key(request, key: str | None):
@@ -61,17 +62,11 @@ def _data_error(request, exc):
 
 
 def _register_routers() -> None:
-    from qiangji.concerns.api import router as concerns_router
-    from qiangji.plans.api import router as plans_router
-    from qiangji.programmes.api import router as programmes_router
-    from qiangji.territories.api import router as territories_router
-    from qiangji.workshops.api import router as workshops_router
-
-    api.add_router("/territories/", territories_router)
-    api.add_router("/programmes/", programmes_router)
-    api.add_router("/plans/", plans_router)
-    api.add_router("/workshops/", workshops_router)
-    api.add_router("/concerns/", concerns_router)
+    """Mount each app's `api.py` `router` under /api/<app>/ (apps plug in; none is imported here)."""
+    for module in app_modules("api"):
+        router = getattr(module, "router", None)
+        if router is not None:
+            api.add_router(f"/{module.__name__.split('.')[1]}/", router)
 
 
 _register_routers()

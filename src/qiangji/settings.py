@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "qiangji.workshops",
     "qiangji.plans",
     "qiangji.reviews",
+    "qiangji.implementation",
+    "qiangji.surveys",
     "qiangji.insights",
 ]
 

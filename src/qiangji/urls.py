@@ -22,6 +22,8 @@ urlpatterns = [
     path("workshops/", include("qiangji.workshops.urls")),
     path("plans/", include("qiangji.plans.urls")),
     path("reviews/", include("qiangji.reviews.urls")),
+    path("implementation/", include("qiangji.implementation.urls")),
+    path("surveys/", include("qiangji.surveys.urls")),
     path("insights/", include("qiangji.insights.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImplementationConfig(AppConfig):
+    name = "qiangji.implementation"
+    label = "implementation"
