@@ -11,9 +11,7 @@ only the rows not yet stored.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,10 +19,14 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from qiangji.concerns.analysis.corpus import parse_board_time
+from qiangji.lib.tabular import TableError, csv_bytes, read_csv_rows, read_spreadsheet_rows
 from qiangji.lib.text import normalise
 
 MAX_ROWS = 200_000
 MAX_BYTES = 50 * 1024 * 1024
+# What a workbook may expand to: a 100,000-row hotline export holds about 70 MB of XML.
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+MAX_COLUMNS = 30
 FIELDS = ("external_id", "title", "text", "reported_at", "likes", "compound", "category")
 REQUIRED = ("text",)
 # Header names seen in exports, normalised (simplified, half-width, lower case).
@@ -72,16 +74,15 @@ def _cell(value: object) -> str:
 
 
 def _read_workbook(content: bytes) -> Table:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=True)
-    except Exception as exc:  # noqa: BLE001 — calamine raises several kinds for broken files
-        raise ImportFileError(
-            _("The workbook cannot be read: %(error)s") % {"error": str(exc)[:200]}
-        ) from None
+        rows = read_spreadsheet_rows(
+            content,
+            max_uncompressed=MAX_UNCOMPRESSED_BYTES,
+            max_cells=(MAX_ROWS + 1) * MAX_COLUMNS,
+            skip_empty_area=True,
+        )
+    except TableError as exc:
+        raise ImportFileError(str(exc)) from None
     if not rows:
         raise ImportFileError(_("The first sheet has no rows."))
     headers = [_cell(h) for h in rows[0]]
@@ -127,15 +128,10 @@ def _read_csv(content: bytes) -> Table:
         raise ImportFileError(
             _("The file's encoding is not UTF-8, GBK or GB18030 (or it mixes several encodings).")
         )
-    if "\x00" in text:
-        raise ImportFileError(_("This does not look like a CSV file."))
-    sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
+        rows = [row for row in read_csv_rows(text) if any(cell.strip() for cell in row)]
+    except TableError as exc:
+        raise ImportFileError(str(exc)) from None
     if not rows:
         raise ImportFileError(_("The file has no rows."))
     if len(rows) - 1 > MAX_ROWS:
@@ -224,19 +220,17 @@ def parse_rows(table: Table, mapping: dict[str, str]) -> Iterator[ParsedRow]:
         yield row
 
 
+def rejects_table(headers: list[str], rejects: list[dict]) -> tuple[list[str], list[list]]:
+    """Return the header and rows of the rejects download: line, reason, the row as read."""
+    return (
+        [_("line"), _("reason"), *headers],
+        [[reject["line"], reject["error"], *reject["raw"]] for reject in rejects],
+    )
+
+
 def rejects_csv(headers: list[str], rejects: list[dict]) -> bytes:
     """Return the rejected rows as a UTF-8 (with BOM, for Excel) CSV with a reason column."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("line"), _("reason"), *headers])
-    for reject in rejects:
-        writer.writerow([reject["line"], reject["error"], *[_safe_cell(v) for v in reject["raw"]]])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula when the file is opened in Excel.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return csv_bytes(*rejects_table(headers, rejects))
 
 
 # --- storing (the bulk path behind `actions.do_bulk_file_concerns`) -------------------------

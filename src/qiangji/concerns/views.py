@@ -45,6 +45,7 @@ from qiangji.concerns.models import (
 )
 from qiangji.concerns.stats import PERIODS, ticket_statistics
 from qiangji.lib.qr import qr_svg
+from qiangji.lib.tabular import csv_response
 from qiangji.territories.models import Kind, Territory
 
 DEVICE_COOKIE = "qj_device"
@@ -754,8 +755,6 @@ def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
         table_headers = importing.read_table(batch.filename, bytes(batch.content)).headers
     except importing.ImportFileError:
         pass
-    response = HttpResponse(
-        importing.rejects_csv(table_headers, batch.rejects), content_type="text/csv; charset=utf-8"
+    return csv_response(
+        f"rejects-{batch.pk}.csv", *importing.rejects_table(table_headers, batch.rejects)
     )
-    response["Content-Disposition"] = f'attachment; filename="rejects-{batch.pk}.csv"'
-    return response

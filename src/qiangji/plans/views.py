@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qiangji.accounts.permissions import access_for, require
+from qiangji.lib.tabular import xlsx_response
 from qiangji.plans import actions, citations, exports
 from qiangji.plans.completeness import check_plan
 from qiangji.plans.diffing import compare, snapshot_of_draft, snapshot_of_version
@@ -765,11 +766,7 @@ def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     plan, _can_edit = _get_plan_for_user(request, pk)
     data = exports.tasks_xlsx(plan, _version_or_draft(request, plan))
-    return _attachment(
-        data,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _filename(plan, "xlsx"),
-    )
+    return xlsx_response(_filename(plan, "xlsx"), data)
 
 
 @login_required

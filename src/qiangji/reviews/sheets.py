@@ -2,46 +2,31 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from qiangji.lib.tabular import Sheet, write_xlsx
 from qiangji.plans.models import Plan
 from qiangji.programmes.models import Programme
 from qiangji.reviews.models import Review, Score
 from qiangji.reviews.statistics import cached_round_statistics
 
-HEADER_FILL = PatternFill("solid", fgColor="F3E3E2")
+HEADER_FILL = "F3E3E2"
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], *, first: bool = False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        ws.append([_safe(v) for v in row])
-    for index, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(
-            10, min(40, len(str(header)) * 2 + 4)
-        )
-    ws.freeze_panes = "A2"
-    return ws
+def _sheet(title: str, headers: list[str], rows: list[list], *, after=None) -> Sheet:
+    return Sheet(
+        title=title,
+        headers=headers,
+        rows=[[_rounded(v) for v in row] for row in rows],
+        after=after or [],
+        widths=[max(10, min(40, len(str(h)) * 2 + 4)) for h in headers],
+        header_fill=HEADER_FILL,
+        freeze_header=True,
+    )
 
 
-def _safe(value):
-    """Return a cell value that a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    if isinstance(value, float):
-        return round(value, 2)
-    return value
+def _rounded(value):
+    return round(value, 2) if isinstance(value, float) else value
 
 
 def score_workbook(programme: Programme, round_number: int) -> bytes:
@@ -69,7 +54,6 @@ def score_workbook(programme: Programme, round_number: int) -> bytes:
             return None
         return _("N/A") if score.not_applicable else score.value
 
-    wb = Workbook()
     summary_rows = []
     for row in stats.rows:
         plan = plans.get(row.plan)
@@ -89,8 +73,13 @@ def score_workbook(programme: Programme, round_number: int) -> bytes:
                 r.band if r else None,
             ]
         )
-    ws = _sheet(
-        wb,
+    after = [[], [_("Agreement (Krippendorff's alpha, interval)")]]
+    for name, result in [(_("Total"), stats.alpha_total), *stats.alpha_by_criterion.items()]:
+        after.append(
+            [name, round(result.alpha, 3) if result.alpha is not None else _("not enough data")]
+        )
+    after += [[], [_("Scores are on a 0–100 scale; the rubric's lowest score is 0.")]]
+    summary = _sheet(
         _("Summary"),
         [
             _("Community"),
@@ -107,16 +96,8 @@ def score_workbook(programme: Programme, round_number: int) -> bytes:
             _("Tied band"),
         ],
         summary_rows,
-        first=True,
+        after=after,
     )
-    ws.append([])
-    ws.append([_("Agreement (Krippendorff's alpha, interval)")])
-    for name, result in [(_("Total"), stats.alpha_total), *stats.alpha_by_criterion.items()]:
-        ws.append(
-            [name, round(result.alpha, 3) if result.alpha is not None else _("not enough data")]
-        )
-    ws.append([])
-    ws.append([_("Scores are on a 0–100 scale; the rubric's lowest score is 0.")])
 
     per_plan_rows = []
     for review in reviews:
@@ -133,19 +114,15 @@ def score_workbook(programme: Programme, round_number: int) -> bytes:
             ]
         )
     tail = [_("Total (0–100)"), _("Confidence"), _("Overall opinion")]
-    _sheet(
-        wb,
+    by_plan = _sheet(
         _("By plan"),
         [_("Community"), _("Version"), _("Mentor"), *rubric_criteria, *tail],
         per_plan_rows,
     )
     per_mentor = sorted(per_plan_rows, key=lambda r: (r[2], r[0]))
-    _sheet(
-        wb,
+    by_mentor = _sheet(
         _("By mentor"),
         [_("Mentor"), _("Community"), _("Version"), *rubric_criteria, *tail],
         [[r[2], r[0], r[1], *r[3:]] for r in per_mentor],
     )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return write_xlsx([summary, by_plan, by_mentor])

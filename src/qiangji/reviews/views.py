@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qiangji.accounts.models import Role
 from qiangji.accounts.permissions import access_for, require
 from qiangji.lib.stats import summarise
+from qiangji.lib.tabular import xlsx_response
 from qiangji.plans.models import PLAN_TEXT_FIELDS, Plan, PlanVersion
 from qiangji.programmes.models import Programme
 from qiangji.reviews.actions import (
@@ -1028,12 +1029,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     rounds = _programme_rounds(programme)
     round_number = _chosen_round(request, rounds)
     data = score_workbook(programme, round_number)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"reviews-{programme.pk}-round{round_number}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(f"reviews-{programme.pk}-round{round_number}.xlsx", data)
 
 
 def _stage(programme: Programme, round_number: int) -> Stage | None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qiangji.accounts.models import RoleGrant
 from qiangji.accounts.permissions import access_for, require
-from qiangji.lib.tabular import TableError, csv_bytes, read_table, xlsx_bytes
+from qiangji.lib.tabular import TableError, csv_response, read_table, xlsx_bytes, xlsx_response
 from qiangji.territories import importing
 from qiangji.territories.forms import ImportForm, TerritoryForm
 from qiangji.territories.models import Kind, Territory, TerritoryImport
@@ -125,18 +125,11 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     rows = importing.export_rows(territory)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
-        response = HttpResponse(
-            csv_bytes(importing.COLUMNS, rows), content_type="text/csv; charset=utf-8"
-        )
-        filename = f"territories-{territory.pk}-{stamp}.csv"
-    else:
-        response = HttpResponse(
-            xlsx_bytes(importing.COLUMNS, rows, title="辖区"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        filename = f"territories-{territory.pk}-{stamp}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return csv_response(f"territories-{territory.pk}-{stamp}.csv", importing.COLUMNS, rows)
+    return xlsx_response(
+        f"territories-{territory.pk}-{stamp}.xlsx",
+        xlsx_bytes(importing.COLUMNS, rows, title="辖区"),
+    )
 
 
 def _report_for(upload: TerritoryImport, request: HttpRequest, *, apply: bool):
@@ -235,6 +228,4 @@ def import_rejects(request: HttpRequest, pk: int, upload_pk: int) -> HttpRespons
     upload = _get_upload(request, pk, upload_pk)
     report = _report_for(upload, request, apply=False)
     headers, rows = importing.rejected_rows(report)
-    response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rejected-rows-{upload.pk}.csv"'
-    return response
+    return csv_response(f"rejected-rows-{upload.pk}.csv", headers, rows)

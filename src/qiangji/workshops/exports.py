@@ -6,11 +6,10 @@ import datetime as dt
 import io
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from qiangji.lib.officialdoc import FontSet, OfficialDocument
 from qiangji.lib.privacy import mask_phone
+from qiangji.lib.tabular import Sheet, write_xlsx
 from qiangji.workshops.models import Activity, Briefing
 
 
@@ -68,36 +67,33 @@ def activity_ics(activity: Activity, *, host: str, url: str) -> str:
 
 def attendance_xlsx(activity: Activity) -> bytes:
     """Return the attendance list as an XLSX workbook, mobile numbers masked."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "签到"
-    sheet.append([activity.title])
-    sheet["A1"].font = Font(bold=True, size=14)
     start = timezone.localtime(activity.starts_at)
-    sheet.append([f"{start:%Y-%m-%d %H:%M} · {activity.venue}"])
     headers = ["序号", "姓名", "职务", "手机（已隐藏）", "签到时间", "方式", "迟到"]
-    sheet.append(headers)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
     rows = activity.attendances.select_related("person").order_by("signed_at", "pk")
-    for n, row in enumerate(rows, start=1):
-        person = row.person
-        sheet.append(
-            [
-                n,
-                str(person),
-                getattr(person, "title", ""),
-                mask_phone(getattr(person, "mobile", "") or ""),
-                timezone.localtime(row.signed_at).strftime("%Y-%m-%d %H:%M:%S"),
-                row.get_method_display(),
-                "是" if row.late else "",
-            ]
-        )
-    for column, width in zip("ABCDEFG", (6, 18, 28, 16, 20, 14, 6), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    body = [
+        [
+            n,
+            str(row.person),
+            getattr(row.person, "title", ""),
+            mask_phone(getattr(row.person, "mobile", "") or ""),
+            timezone.localtime(row.signed_at).strftime("%Y-%m-%d %H:%M:%S"),
+            row.get_method_display(),
+            "是" if row.late else "",
+        ]
+        for n, row in enumerate(rows, start=1)
+    ]
+    return write_xlsx(
+        [
+            Sheet(
+                title="签到",
+                before=[[activity.title], [f"{start:%Y-%m-%d %H:%M} · {activity.venue}"]],
+                title_size=14,
+                headers=headers,
+                rows=body,
+                widths=[6, 18, 28, 16, 20, 14, 6],
+            )
+        ]
+    )
 
 
 def briefing_docx(

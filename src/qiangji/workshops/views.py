@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qiangji.accounts.models import Role, RoleGrant, User
 from qiangji.accounts.permissions import access_for, require
 from qiangji.lib.qr import qr_svg
+from qiangji.lib.tabular import xlsx_response
 from qiangji.territories.models import Kind, Territory
 from qiangji.workshops import actions, exports, rules
 from qiangji.workshops.forms import (
@@ -338,12 +339,7 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     activity, can_manage = _get_activity_for_user(request, pk)
     require(can_manage)
-    response = HttpResponse(
-        exports.attendance_xlsx(activity),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{activity.pk}.xlsx"'
-    return response
+    return xlsx_response(f"attendance-{activity.pk}.xlsx", exports.attendance_xlsx(activity))
 
 
 @never_cache

@@ -263,7 +263,7 @@ def test_import_an_xlsx_with_bad_rows_then_again_without_duplicates(secretary_cl
     assert Concern.objects.filter(channel="import").count() == 2
     assert Concern.objects.get(external_id="1").likes == 3
     rejects = secretary_client.get(reverse("concerns:import_rejects", args=[batch.pk]))
-    rows = list(csv.reader(io.StringIO(rejects.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(rejects.streaming_content).decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["3", "4", "5"] or len(rows) == 4
     # The same file again adds nothing.
     response = secretary_client.post(

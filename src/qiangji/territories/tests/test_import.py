@@ -100,7 +100,7 @@ def test_applying_writes_valid_rows_and_offers_rejects_for_download(
     assert not Territory.objects.filter(name="孤儿社区").exists()
     assert not Territory.objects.filter(parent__name="新华社区", kind=Kind.GRID).exists()
     rejects = client.get(preview_url + "rejects.csv")
-    body = rejects.content.decode("utf-8-sig")
+    body = b"".join(rejects.streaming_content).decode("utf-8-sig")
     assert rejects["Content-Type"].startswith("text/csv")
     lines = body.strip().splitlines()
     assert lines[0].startswith("行号")
