@@ -1,6 +1,47 @@
 from django.apps import AppConfig
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+#: Saving or deleting a row of these models changes the index or the dashboards: a refresh of
+#: every programme is queued (debounced) after the transaction commits. Labels, not imports:
+#: insights reads the other apps through their interfaces only.
+WATCHED = frozenset(
+    {
+        "plans.planversion",
+        "plans.plannode",
+        "reviews.review",
+        "reviews.suggestionanswer",
+        "concerns.ticket",
+        "workshops.attendance",
+        "workshops.activity",
+        "workshops.ideacard",
+        "workshops.case",
+        "territories.territory",
+        "programmes.enrolment",
+    }
+)
+WATCHED_APPS = frozenset({"implementation", "surveys"})
+
+
+def _changed(sender, **kwargs) -> None:
+    label = sender._meta.label_lower
+    if label in WATCHED or sender._meta.app_label in WATCHED_APPS:
+        from qiangji.insights.tasks import enqueue_refresh
+
+        transaction.on_commit(enqueue_refresh)
 
 
 class InsightsConfig(AppConfig):
     name = "qiangji.insights"
     label = "insights"
+
+    def ready(self) -> None:
+        post_save.connect(_changed, dispatch_uid="insights-refresh-on-save")
+        post_delete.connect(_changed, dispatch_uid="insights-refresh-on-delete")
+        from qiangji.audit import registry
+
+        from .models import IndexVersion, MediaReport, TraitRating
+
+        registry.register(IndexVersion, territory=lambda obj: obj.programme.subdistrict_id)
+        registry.register(MediaReport, territory=lambda obj: obj.community_id)
+        registry.register(TraitRating, territory=lambda obj: obj.community_id)

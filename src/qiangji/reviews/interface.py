@@ -4,14 +4,74 @@
   timeline shows each submitted review and which version answered which suggestion.
 - ``open_suggestions(plan)`` and the template tag ``{% load reviews %}{% open_suggestions plan %}``
   list the suggestions the community still has to answer, where the secretary edits.
+- ``scores_by_community(programme_id, *, until=None)`` gives, per community, the submitted
+  review totals (0–100) of its plan's latest reviewed round and the count of suggestions it
+  has not answered yet, in two queries whatever the number of reviews (for dashboards).
 """
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qiangji.reviews.models import Review, Suggestion, SuggestionAnswer
+
+
+def scores_by_community(programme_id: int, *, until=None) -> dict[int, dict]:
+    """Return {community_id: {plan_id, round, totals, n, mean, open_suggestions}} (two queries).
+
+    ``round`` is the latest version number with a submitted review; ``totals`` are that
+    round's submitted review totals on 0–100. Communities without a submitted review are absent
+    unless they have open suggestions.
+    """
+    submitted = Review.objects.filter(
+        plan_version__plan__programme_id=programme_id,
+        status=Review.Status.SUBMITTED,
+        total__isnull=False,
+    )
+    if until is not None:
+        submitted = submitted.filter(submitted_at__lte=until)
+    rounds: dict[int, dict] = {}
+    for community_id, plan_id, number, total in submitted.order_by().values_list(
+        "plan_version__plan__community_id", "plan_version__plan_id", "plan_version__number", "total"
+    ):
+        entry = rounds.get(community_id)
+        if entry is None or number > entry["round"]:
+            entry = rounds[community_id] = {"plan_id": plan_id, "round": number, "totals": []}
+        if number == entry["round"]:
+            entry["totals"].append(float(total))
+    for entry in rounds.values():
+        entry["n"] = len(entry["totals"])
+        entry["mean"] = sum(entry["totals"]) / entry["n"]
+        entry["open_suggestions"] = 0
+    open_counts = (
+        Suggestion.objects.filter(
+            review__plan_version__plan__programme_id=programme_id,
+            review__status=Review.Status.SUBMITTED,
+            answer__isnull=True,
+        )
+        .order_by()
+        .values("review__plan_version__plan__community_id", "review__plan_version__plan_id")
+        .annotate(n=Count("pk"))
+        .values_list(
+            "review__plan_version__plan__community_id", "review__plan_version__plan_id", "n"
+        )
+    )
+    for community_id, plan_id, n in open_counts:
+        entry = rounds.setdefault(
+            community_id,
+            {
+                "plan_id": plan_id,
+                "round": None,
+                "totals": [],
+                "n": 0,
+                "mean": None,
+                "open_suggestions": 0,
+            },
+        )
+        entry["open_suggestions"] += n
+    return rounds
 
 
 def open_suggestions(plan) -> list[Suggestion]:
