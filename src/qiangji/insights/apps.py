@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-#: Saving or deleting a row of these models changes the index or the dashboards: a refresh of
-#: every programme is queued (debounced) after the transaction commits. Labels, not imports:
-#: insights reads the other apps through their interfaces only.
+#: Saving or deleting a row of these models changes the index or the dashboards: it marks the
+#: figures as changed (one cache write, no callback, no query), and the `refresh_changed` job
+#: (every two minutes) recomputes them in the background. Labels, not imports: insights reads
+#: the other apps through their interfaces only.
 WATCHED = frozenset(
     {
         "plans.planversion",
@@ -26,9 +26,9 @@ WATCHED_APPS = frozenset({"implementation", "surveys"})
 def _changed(sender, **kwargs) -> None:
     label = sender._meta.label_lower
     if label in WATCHED or sender._meta.app_label in WATCHED_APPS:
-        from qiangji.insights.tasks import enqueue_refresh
+        from qiangji.insights.tasks import mark_changed
 
-        transaction.on_commit(enqueue_refresh)
+        mark_changed()
 
 
 class InsightsConfig(AppConfig):

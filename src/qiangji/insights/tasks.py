@@ -43,6 +43,26 @@ def refresh_all() -> int:
     return count
 
 
+CHANGED_KEY = "insights:changed"
+
+
+def mark_changed() -> None:
+    """Record that some input of the index changed (read by `refresh_changed`)."""
+    try:
+        cache.set(CHANGED_KEY, 1, None)
+    except Exception:  # the cache being down must never fail the write that changed the data
+        log.exception("insights: could not mark the figures as changed")
+
+
+@task
+def refresh_changed() -> int:
+    """Recompute every programme if an input changed since the last run; return how many."""
+    if not cache.get(CHANGED_KEY):
+        return 0
+    cache.delete(CHANGED_KEY)
+    return refresh_all.call()
+
+
 def enqueue_refresh(programme_id: int | None = None) -> bool:
     """Queue a refresh unless one was queued within DEBOUNCE_SECONDS; return whether queued."""
     key = f"insights:refresh:{programme_id or 'all'}"
