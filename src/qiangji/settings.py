@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from qiangji.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from qiangji.lib.env import EnvError, env_bool, env_int, env_list, env_secret, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("QIANGJI_VAR_DIR", str(Path.cwd() / "var"))).resolve()
@@ -116,6 +117,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", default=5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Failed logins from one client address (any account) before it must wait (lib.ratelimit).
+LOGIN_CLIENT_FAILURES = env_int("LOGIN_CLIENT_FAILURES", default=30)
+# Addresses (or networks, CIDR) of the reverse proxies whose X-Forwarded-For is believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise EnvError(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -45,6 +43,7 @@ from qiangji.concerns.models import (
 )
 from qiangji.concerns.stats import PERIODS, ticket_statistics
 from qiangji.lib.qr import qr_svg
+from qiangji.lib.ratelimit import Limit, client_key
 from qiangji.lib.tabular import csv_response
 from qiangji.territories.models import Kind, Territory
 
@@ -104,7 +103,7 @@ def _person(request: HttpRequest) -> str:
     device = request.COOKIES.get(DEVICE_COOKIE, "")
     if device and len(device) <= 64:
         return f"device:{device}"
-    return "ip:" + hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:24]
+    return "ip:" + client_key(request)
 
 
 def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -120,24 +119,25 @@ def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpRes
     return response
 
 
-def _rate_key(request: HttpRequest, community: Territory) -> str:
-    address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:24]
-    return f"concerns:rate:{community.pk}:{address}"
+def _form_limit() -> Limit:
+    return Limit(
+        "concerns-form",
+        getattr(settings, "CONCERNS_FORM_RATE_LIMIT", 5),
+        RATE_WINDOW_SECONDS,
+    )
 
 
 def _rate_limited(request: HttpRequest, community: Territory) -> bool:
-    """Return True when this address already stored too many concerns or me-toos lately."""
-    limit = getattr(settings, "CONCERNS_FORM_RATE_LIMIT", 5)
-    return (cache.get(_rate_key(request, community)) or 0) >= limit
+    """Return True when this address already stored too many concerns or me-toos lately.
+
+    The count is shared by every worker and keyed on the client's address as seen through
+    the configured trusted proxy (`lib.ratelimit`).
+    """
+    return _form_limit().exceeded(f"{community.pk}:{client_key(request)}")
 
 
 def _count_submission(request: HttpRequest, community: Territory) -> None:
-    key = _rate_key(request, community)
-    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, RATE_WINDOW_SECONDS)
+    _form_limit().hit(f"{community.pk}:{client_key(request)}")
 
 
 # --- the public phone form --------------------------------------------------------------------

@@ -24,3 +24,11 @@ def prune_task_results() -> int:
     before = DBTaskResult.objects.count()
     call_command("prune_db_task_results", "--min-age-days", "14", "--failed-min-age-days", "30")
     return before - DBTaskResult.objects.count()
+
+
+@task
+def prune_rate_counters() -> int:
+    """Delete the rate-limit counters of windows that have ended; return how many."""
+    from qiangji.lib.ratelimit import prune
+
+    return prune()
