@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from qiangji.concerns.analysis.corpus import parse_board_time
 from qiangji.lib.tabular import TableError, csv_bytes, read_csv_rows, read_spreadsheet_rows
+from qiangji.lib.bulk import allocate_ids, write_rows
 from qiangji.lib.text import normalise
 
 MAX_ROWS = 200_000
@@ -461,47 +462,9 @@ class Timer:
 TIMER = Timer()
 
 
-def _allocate_ids(cursor, vendor: str, table: str, n: int) -> list[int]:
-    """Return n fresh primary keys of table (the caller is inside the chunk's transaction)."""
-    if vendor == "postgresql":
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, n],
-        )
-        return sorted(row[0] for row in cursor.fetchall())
-    # SQLite: AUTOINCREMENT continues after the larger of the sequence and the largest id.
-    # Only a model's table name is formatted in; the value is a bound parameter.
-    largest = f"coalesce((SELECT max(id) FROM {table}), 0)"  # noqa: S608
-    sql = f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), {largest})"  # noqa: S608
-    cursor.execute(sql, [table])
-    first = cursor.fetchone()[0] + 1
-    return list(range(first, first + n))
-
-
-def _write(cursor, vendor: str, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rows with one statement: COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    if vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    # Many rows per statement, not `executemany`: on SQLite a statement that fires a trigger
-    # runs in a statement transaction, and FTS5 flushes its pending terms at each one, so the
-    # full-text index costs one flush per statement instead of one per row.
-    import sqlite3
-
-    raw = cursor.db.connection
-    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if vendor == "sqlite" else 999
-    per_statement = max(1, min(limit // len(columns), 2000))
-    mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    for start in range(0, len(rows), per_statement):
-        part = rows[start : start + per_statement]
-        values = ", ".join([mark] * len(part))
-        params = [value for row in part for value in row]
-        cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)  # noqa: S608
+# The raw writers live in lib/bulk.py (the data generator writes with them too).
+_allocate_ids = allocate_ids
+_write = write_rows
 
 
 def store_items(
