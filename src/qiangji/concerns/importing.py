@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from qiangji.concerns.analysis.corpus import parse_board_time
-from qiangji.lib.tabular import TableError, csv_bytes, read_csv_rows, read_spreadsheet_rows
 from qiangji.lib.bulk import allocate_ids, write_rows
+from qiangji.lib.tabular import TableError, csv_bytes, read_csv_rows, read_spreadsheet_rows
 from qiangji.lib.text import normalise
 
 MAX_ROWS = 200_000
