@@ -11,4 +11,5 @@ KINDS: dict[str, object] = {
     "mention": _("Mentioned"),
     "remark": _("Leader remark"),
     "activity_scheduled": _("Activity scheduled"),
+    "delivery_pressed": _("Delivery item pressed (督办)"),
 }

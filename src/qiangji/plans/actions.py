@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiangji.audit.registry import acting_as, record_event
+from qiangji.plans.citations import citation_rows
 from qiangji.plans.models import (
     NODE_FIELDS,
     PARENT_KIND,
@@ -26,6 +27,7 @@ from qiangji.plans.models import (
     EditConflict,
     NodeKind,
     Plan,
+    PlanCitation,
     PlanNode,
     PlanVersion,
     PlanVersionNode,
@@ -308,6 +310,8 @@ def do_close_round(
             )
         )
     PlanVersionNode.objects.bulk_create(rows, batch_size=500)
+    # Citations become links kept with the version (plans.citations).
+    PlanCitation.objects.bulk_create(citation_rows(version, version.fields, rows), batch_size=500)
     closed_round = current.round_name
     with acting_as(by):
         Plan.objects.filter(pk=current.pk).update(round_number=F("round_number") + 1)

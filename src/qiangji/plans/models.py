@@ -422,6 +422,39 @@ class PlanVersionNode(FrozenModel, NodeContent):
         ]
 
 
+class CitationKind(models.TextChoices):
+    CONCERN = "concern", _("Concern")
+    TOPIC = "topic", _("Topic")
+    HOT_ISSUE = "hot_issue", _("Hot issue")
+    CASE = "case", _("Case")
+
+
+class PlanCitation(FrozenModel):
+    """A concern, topic, hot issue or case a frozen version cites, as a link (immutable).
+
+    Written by ``do_close_round`` from the reference tokens the editor's chips insert
+    (``〔诉求#12〕``, see ``plans.citations``); ``node_key`` None: cited by the plan itself.
+    ``target_id`` is the id in the cited app, which may be absent: never a foreign key.
+    """
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="citations")
+    node_key = models.UUIDField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=CitationKind.choices)
+    target_id = models.PositiveBigIntegerField()
+    text = models.CharField(max_length=200, blank=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Citation")
+        verbose_name_plural = _("Citations")
+        ordering = ["version", "pk"]
+        indexes = [models.Index(fields=["kind", "target_id"], name="plans_citation_target")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.target_id}"
+
+
 class EditConflict(models.Model):
     """An edit that met a newer save (or a closed round); both texts are kept until resolved."""
 

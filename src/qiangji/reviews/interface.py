@@ -7,6 +7,8 @@
 - ``scores_by_community(programme_id, *, until=None)`` gives, per community, the submitted
   review totals (0–100) of its plan's latest reviewed round and the count of suggestions it
   has not answered yet, in two queries whatever the number of reviews (for dashboards).
+- ``reviewed_version_numbers(plan)``: the versions mentors have reviewed (submitted); the
+  implementation app approves only the latest of them.
 """
 
 from __future__ import annotations
@@ -133,3 +135,15 @@ def timeline_events(plan) -> list:
             )
         )
     return events
+
+
+def reviewed_version_numbers(plan) -> set[int]:
+    """Return the numbers of the plan's versions with at least one submitted review.
+
+    The implementation app approves (立项) only the latest of these.
+    """
+    return set(
+        Review.objects.filter(plan_version__plan=plan, status=Review.Status.SUBMITTED)
+        .values_list("plan_version__number", flat=True)
+        .distinct()
+    )
