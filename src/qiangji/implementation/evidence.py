@@ -16,13 +16,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from qiangji.lib.images import ImageRejected, check_image, make_thumbnail
+from qiangji.lib.tabular import XLSX_CONTENT_TYPE
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 OOXML = {
     "word/": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xl/": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xl/": ("xlsx", XLSX_CONTENT_TYPE),
     "ppt/": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
 }
 

@@ -24,6 +24,7 @@ HEADERS = [
     "编号", "社区", "层级", "序号", "名称", "负责人", "截止日期", "状态", "进度",
     "预算（元）", "已支出（元）", "指标", "目标值", "实际值", "权重", "逾期",
 ]  # fmt: skip
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KIND_NAMES = {"line": "主线", "project": "项目/站点", "task": "任务"}
 
 
@@ -54,20 +55,14 @@ def item_rows(deliveries: list[Delivery]) -> list[list]:
 
 
 def items_response(deliveries: list[Delivery], *, fmt: str, name: str) -> HttpResponse:
+    """Return every item of the deliveries with its progress, as XLSX or CSV (lib.tabular)."""
     rows = item_rows(deliveries)
-    stamp = timezone.localdate().isoformat()
+    filename = f"{name}-落实进度-{timezone.localdate().isoformat()}"
     if fmt == "csv":
-        data, content_type, ext = tabular.csv_bytes(HEADERS, rows), "text/csv; charset=utf-8", "csv"
-    else:
-        data = tabular.xlsx_bytes(HEADERS, rows, title="落实进度")
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        ext = "xlsx"
-    response = HttpResponse(data, content_type=content_type)
-    from urllib.parse import quote
-
-    filename = f"{name}-落实进度-{stamp}.{ext}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+        return tabular.csv_response(f"{filename}.csv", HEADERS, rows)
+    return tabular.xlsx_response(
+        f"{filename}.xlsx", tabular.xlsx_bytes(HEADERS, rows, title="落实进度")
+    )
 
 
 # --------------------------------------------------------------------------- import
@@ -269,13 +264,8 @@ def report_document(deliveries: list[Delivery], *, title: str, programme=None) -
 
 
 def report_response(deliveries: list[Delivery], *, title: str, programme=None) -> HttpResponse:
-    from urllib.parse import quote
-
     data = report_document(deliveries, title=title, programme=programme)
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
     filename = f"{title}-落实进展报告-{timezone.localdate().isoformat()}.docx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = tabular.attachment_header(filename)
     return response
