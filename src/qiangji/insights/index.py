@@ -373,6 +373,7 @@ def compute(
                 "name": community["name"],
                 "population": community["population"],
                 "households": community["households"],
+                "code": community.get("code") or "",
                 "subdistrict_id": community["parent_id"],
                 "traits": traits_out,
                 "scored_traits": int(scored[i]),

@@ -124,7 +124,7 @@ def gather(programme: Programme, *, until: dt.datetime | None = None) -> Gathere
     communities = list(
         Territory.objects.filter(enrolments__programme=programme)
         .order_by("order", "name")
-        .values("id", "name", "population", "households", "parent_id")
+        .values("id", "name", "population", "households", "parent_id", "code")
     )
     ids = [c["id"] for c in communities]
     names = {c["id"]: c["name"] for c in communities}

@@ -358,6 +358,19 @@ class OfficialDocument:
                 t.text = clean_text(value).strip()
             tbl.append(tr)
 
+    def picture(self, image: bytes, *, width_mm: float = 120, caption: str = "") -> None:
+        """Add a centred image (PNG or JPEG bytes), with an optional caption line below it."""
+        paragraph = self._new_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run().add_picture(
+            io.BytesIO(image), width=Mm(min(width_mm, TEXT_BLOCK_MM[0]))
+        )
+        if caption:
+            line = self._new_paragraph()
+            self._body_format(line, indent=False)
+            line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _set_run_font(line.add_run(clean_text(caption)), self.fonts.body, TABLE_PT)
+
     def page_break(self) -> None:
         """Start a new page."""
         self._new_paragraph().add_run().add_break(WD_BREAK.PAGE)

@@ -10,6 +10,8 @@
   community carries its name) and ``last_activity``. Seven queries whatever the size.
 - ``case_texts(limit=500)`` → ``[(case_id, title, text)]``: the case library's texts, for
   comparing a plan with what others already do.
+- ``activities_of_programme(programme_id)`` → the programme's activities (title, kind, dates,
+  venue, summary, communities, sign-ins), for reports.
 """
 
 from __future__ import annotations
@@ -116,4 +118,32 @@ def case_texts(limit: int = 500) -> list[tuple[int, str, str]]:
         for pk, title, problem, practice in Case.objects.order_by("-pk").values_list(
             "pk", "title", "problem", "practice"
         )[:limit]
+    ]
+
+
+def activities_of_programme(programme_id: int) -> list[dict]:
+    """Return the programme's activities in date order: title, kind, when, where, communities, sign-ins.
+
+    Two queries whatever the number of activities.
+    """
+    activities = list(
+        Activity.objects.filter(programme_id=programme_id)
+        .annotate(signed=Count("attendances", distinct=True))
+        .order_by("starts_at", "pk")
+        .values("pk", "title", "kind", "starts_at", "ends_at", "venue", "summary", "signed")
+    )
+    counts = dict(
+        Activity.communities.through.objects.filter(activity__programme_id=programme_id)
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values_list("activity_id", "n")
+    )
+    labels = dict(ActivityKind.choices)
+    return [
+        {
+            **row,
+            "kind_label": str(labels.get(row["kind"], row["kind"])),
+            "communities": counts.get(row["pk"], 0),
+        }
+        for row in activities
     ]

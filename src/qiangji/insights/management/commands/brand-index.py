@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from qiangji.insights.actions import compute_result
+from qiangji.insights.management.lookup import find_programme
 from qiangji.insights.spec import TRAIT_KEYS, TRAIT_ZH
-from qiangji.programmes.models import Programme
-
-
-def find_programme(name: str) -> Programme:
-    """Return the programme of that name (or id); CommandError when none or several match."""
-    programmes = list(Programme.objects.filter(name=name).select_related("subdistrict"))
-    if not programmes and name.isdigit():
-        programmes = list(Programme.objects.filter(pk=int(name)).select_related("subdistrict"))
-    if not programmes:
-        raise CommandError(f"No programme named {name!r}.")
-    if len(programmes) > 1:
-        raise CommandError(f"Several programmes are named {name!r}; give its id instead.")
-    return programmes[0]
 
 
 def public_json(result: dict) -> dict:
