@@ -402,3 +402,25 @@ def bootstrap_ranks(
             )
         )
     return result
+
+
+# --- proportions ---------------------------------------------------------------------------
+
+
+def wilson_interval(successes: int, n: int, *, z: float = 1.959964) -> tuple[float, float] | None:
+    """Return the Wilson score interval (95 % by default) of successes/n, or None when n is 0.
+
+    Unlike the normal approximation it stays inside [0, 1] and is honest for small n and for
+    shares near 0 or 1 (Wilson 1927; Brown, Cai & DasGupta 2001 recommend it for n < 40 too).
+    """
+    if n <= 0:
+        return None
+    if not 0 <= successes <= n:
+        raise ValueError("successes must be between 0 and n")
+    p = successes / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high

@@ -140,7 +140,9 @@ def write_xlsx(sheets: list[Sheet]) -> bytes:
     bold = Font(bold=True)
     for spec in sheets:
         sheet = workbook.create_sheet(title=_sheet_title(spec.title))
-        rows = spec.rows if isinstance(spec.rows, list) else list(spec.rows)
+        rows = spec.rows
+        if spec.widths is None:  # guessing widths reads the rows first; given widths stream
+            rows = rows if isinstance(rows, list) else list(rows)
         widths = spec.widths or _guess_widths(spec.headers, rows)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
