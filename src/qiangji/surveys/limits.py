@@ -15,15 +15,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
+from qiangji.lib import ratelimit
+
 WINDOW_SECONDS = 600
-
-
-def _shared():
-    try:
-        from qiangji.lib import ratelimit
-    except ImportError:  # the shared limiter is landing (issue 10); the cache meanwhile
-        return None
-    return ratelimit
 
 
 def soft_limit() -> int:
@@ -40,33 +34,18 @@ def code_failure_limit() -> int:
 
 def client_address(request: HttpRequest) -> str:
     """Return the client's address (behind a trusted proxy, the address it reports)."""
-    shared = _shared()
-    if shared is not None and hasattr(shared, "client_address"):
-        return shared.client_address(request)
-    return request.META.get("REMOTE_ADDR", "")
+    return ratelimit.client_address(request)
 
 
-def _count(key: str, *, increment: bool) -> int:
-    """Return the counter's value for key in this window (after adding one if asked)."""
-    shared = _shared()
-    if shared is not None and hasattr(shared, "hit") and hasattr(shared, "peek"):
-        return shared.hit(key, WINDOW_SECONDS) if increment else shared.peek(key, WINDOW_SECONDS)
-    from django.core.cache import cache
-
-    if not increment:
-        return cache.get(key) or 0
-    if cache.add(key, 1, WINDOW_SECONDS):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, WINDOW_SECONDS)
-        return 1
+def _count(scope: str, key: str, *, increment: bool) -> int:
+    """Return the shared counter's value for key in this window (after adding one if asked)."""
+    limit = ratelimit.Limit(scope=scope, count=hard_limit(), seconds=WINDOW_SECONDS)
+    return limit.hit(key) if increment else limit.used(key)
 
 
 def submissions(survey_id: int, address_key: str, *, increment: bool = False) -> int:
-    return _count(f"surveys:submit:{survey_id}:{address_key}", increment=increment)
+    return _count("surveys-submit", f"{survey_id}:{address_key}", increment=increment)
 
 
 def code_failures(survey_id: int, address_key: str, *, increment: bool = False) -> int:
-    return _count(f"surveys:codefail:{survey_id}:{address_key}", increment=increment)
+    return _count("surveys-code", f"{survey_id}:{address_key}", increment=increment)
