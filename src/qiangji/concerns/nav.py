@@ -12,8 +12,8 @@ def items(request, access) -> list[NavItem]:
     if not (access.is_superuser or access.grants):
         return []
     return [
-        NavItem(_("Concerns"), reverse("concerns:index"), 25),
-        NavItem(_("Top 10"), reverse("concerns:top"), 26),
+        NavItem(_("Concerns"), reverse("concerns:index"), 25, group="concerns"),
+        NavItem(_("Top 10"), reverse("concerns:top"), 26, group="concerns"),
     ]
 
 

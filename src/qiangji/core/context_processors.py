@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.functional import SimpleLazyObject
 
 from qiangji.accounts.permissions import access_for
-from qiangji.core.navigation import nav_items
+from qiangji.core.navigation import nav_items, nav_menu
 
 
 def navigation(request) -> dict:
@@ -22,5 +22,6 @@ def navigation(request) -> dict:
     return {
         "access": access,
         "nav_items": SimpleLazyObject(lambda: nav_items(request, access_for(request.user))),
+        "nav_menu": SimpleLazyObject(lambda: nav_menu(request, access_for(request.user))),
         "unread_notices": SimpleLazyObject(_unread),
     }

@@ -11,6 +11,7 @@ code finds it here:
 | `demo.py`     | `load(world)`                                      | `core.demo`             |
 | `workbench.py`| `todos(request, access)`, `figures(request, access)` | `core.workbench`      |
 | `generate.py` | `generate(ctx) -> dict[str, int]` (rows made)      | `core.generate`         |
+| `finder.py`   | `find(request, access, query, limit) -> list[Found]` | `core.finder` (search) |
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from qiangji.accounts.permissions import access_for
+from qiangji.core import finder
 from qiangji.core.navigation import public_links
 from qiangji.territories.models import Kind, Territory
 
@@ -38,6 +40,25 @@ def home(request: HttpRequest) -> HttpResponse:
         "core/home.html",
         {"grants": grants, "programmes": programmes, "territories": territories},
     )
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Search everywhere: what matches the query among what this person may see, by kind."""
+    access = access_for(request.user)
+    raw = request.GET.get("q", "")
+    query = finder.clean_query(raw)
+    results = finder.find_everywhere(request, access, query)
+    context = {
+        "query": query,
+        "cut": len(" ".join(raw.split())) > len(query),
+        "results": [found for found in results if found.hits],
+        "empty_kinds": [found for found in results if not found.hits],
+        "searched": bool(query),
+    }
+    template = "core/search.html#results" if request.htmx else "core/search.html"
+    return render(request, template, context)
 
 
 @never_cache

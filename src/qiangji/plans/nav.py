@@ -9,4 +9,4 @@ from qiangji.core.navigation import NavItem
 def items(request, access) -> list[NavItem]:
     if not access.programme_ids:
         return []
-    return [NavItem(_("Plans"), reverse("plans:index"), 40)]
+    return [NavItem(_("Plans"), reverse("plans:index"), 40, group="cocreation")]

@@ -16,4 +16,4 @@ def items(request, access) -> list[NavItem]:
         # A secretary asked for peer review sees the entry too.
         if not Assignment.objects.filter(reviewer=request.user).exists():
             return []
-    return [NavItem(_("Reviews"), reverse("reviews:home"), 45)]
+    return [NavItem(_("Reviews"), reverse("reviews:home"), 45, group="review")]

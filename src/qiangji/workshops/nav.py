@@ -12,6 +12,6 @@ def items(request, access) -> list[NavItem]:
     if not (access.is_superuser or access.grants):
         return []
     return [
-        NavItem(_("Activities"), reverse("workshops:index"), 30),
-        NavItem(_("Cases"), reverse("workshops:case_list"), 35),
+        NavItem(_("Activities"), reverse("workshops:index"), 30, group="cocreation"),
+        NavItem(_("Cases"), reverse("workshops:case_list"), 35, group="cocreation"),
     ]

@@ -40,9 +40,9 @@ def test_secretary_sees_own_community_in_chinese_is_refused_elsewhere_and_switch
 def test_phone_menu_opens_and_lists_the_sections(new_page, live_server, demo_world):
     page = new_page(PHONE)
     login(page, live_server, "jiedao")
-    assert not page.locator(".nav-wide").is_visible()
-    page.click(".nav-narrow summary")
-    menu = page.locator(".nav-narrow ul")
+    assert not page.locator(".nav-menu").is_visible()
+    page.click(".nav-drawer summary")
+    menu = page.locator(".nav-drawer .drawer")
     assert menu.is_visible()
     assert "辖区" in menu.inner_text() and "审计日志" in menu.inner_text()
     screenshot(page, "menu-phone")

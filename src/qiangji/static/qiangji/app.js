@@ -21,4 +21,63 @@
     var el = event.target.closest ? event.target.closest("[data-print]") : null;
     if (el) { event.preventDefault(); window.print(); }
   });
+  // The top bar's menus (details.dropdown in the header): one open at a time; Escape closes
+  // and returns focus to the menu's name; arrow keys move through an open menu's entries.
+  function openMenus() {
+    return Array.prototype.slice.call(document.querySelectorAll(".site-header details[open]"));
+  }
+  document.addEventListener("toggle", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.matches(".site-header details") || !el.open) { return; }
+    openMenus().forEach(function (other) { if (other !== el && !other.contains(el)) { other.open = false; } });
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    var menus = openMenus();
+    if (event.key === "Escape" && menus.length) {
+      var last = menus[menus.length - 1];
+      last.open = false;
+      var summary = last.querySelector("summary");
+      if (summary) { summary.focus(); }
+      return;
+    }
+    var summaryEl = event.target.closest ? event.target.closest(".site-header details.dropdown > summary") : null;
+    var inMenu = event.target.closest ? event.target.closest(".site-header details.dropdown[open] > ul") : null;
+    if (summaryEl && event.key === "ArrowDown") {
+      event.preventDefault();
+      summaryEl.parentNode.open = true;
+      var first = summaryEl.parentNode.querySelector("ul a, ul button");
+      if (first) { first.focus(); }
+    } else if (inMenu && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      var items = Array.prototype.slice.call(inMenu.querySelectorAll("a, button"));
+      var at = items.indexOf(document.activeElement);
+      var next = event.key === "ArrowDown" ? Math.min(at + 1, items.length - 1) : at - 1;
+      if (next < 0) { inMenu.parentNode.querySelector("summary").focus(); } else { items[next].focus(); }
+    }
+  });
+  // Leaving a menu by Tab closes it, so a keyboard user never leaves menus open behind them.
+  document.addEventListener("focusin", function (event) {
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(event.target) && !menu.classList.contains("nav-drawer")) { menu.open = false; }
+    });
+  });
+  // Search everywhere: Ctrl-K (or Cmd-K) focuses the search box; on a phone it opens the menu.
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && (event.key === "k" || event.key === "K")) {
+      var wide = document.querySelector("[data-search-box]");
+      if (wide && wide.offsetParent !== null) {
+        event.preventDefault();
+        wide.focus();
+        wide.select();
+        return;
+      }
+      var drawer = document.querySelector(".nav-drawer");
+      var narrow = document.querySelector("[data-search-box-narrow]");
+      if (drawer && narrow) {
+        event.preventDefault();
+        drawer.open = true;
+        narrow.focus();
+      }
+    }
+  });
 })();
