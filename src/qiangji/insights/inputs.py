@@ -278,30 +278,37 @@ def gather(programme: Programme, *, until: dt.datetime | None = None) -> Gathere
             )
 
         # implementation ----------------------------------------------------------------------------
-        if deliver is None:
+        if deliver is None or not deliver.get("items"):
             reason = "no_source" if delivery is None else "no_items"
             for key in ("completed_per_line", "on_time_share", "overdue_share"):
                 obs[key] = _missing(reason)
         else:
-            items, done = deliver.get("items") or 0, deliver.get("done") or 0
-            lines = deliver.get("lines") or (plan["lines"] if plan else 0)
+            items = deliver.get("items") or 0
+            per_line = deliver.get("completed_per_line") or {}
+            done_tasks = (
+                sum(per_line.values()) if isinstance(per_line, dict) else int(per_line or 0)
+            )
+            lines = deliver.get("lines") or 0
             obs["completed_per_line"] = (
-                Observation(done / lines, n=items, detail={"done": done, "lines": lines})
+                Observation(
+                    done_tasks / lines, n=items, detail={"done_tasks": done_tasks, "lines": lines}
+                )
                 if lines
                 else _missing("no_lines")
             )
             on_time = deliver.get("delivered_on_time") or 0
             obs["on_time_share"] = (
-                Observation(on_time / done, n=done, ci=wilson(on_time, done),
-                            detail={"on_time": on_time, "done": done})
-                if done else _missing("too_few", done=0)
+                Observation(on_time / done_tasks, n=done_tasks, ci=wilson(on_time, done_tasks),
+                            detail={"on_time": on_time, "done_tasks": done_tasks})
+                if done_tasks else _missing("too_few", done_tasks=0)
             )  # fmt: skip
             overdue = deliver.get("overdue") or 0
-            obs["overdue_share"] = (
-                Observation(overdue / items, n=items, ci=wilson(overdue, items),
-                            detail={"overdue": overdue, "items": items})
-                if items else _missing("too_few", items=0)
-            )  # fmt: skip
+            obs["overdue_share"] = Observation(
+                overdue / items,
+                n=items,
+                ci=wilson(overdue, items),
+                detail={"overdue": overdue, "all_items": items},
+            )
 
         observations[cid] = obs
         review = reviews.get(cid, {})
@@ -324,7 +331,10 @@ def gather(programme: Programme, *, until: dt.datetime | None = None) -> Gathere
             "overdue": tickets.get("overdue", 0),
             "unanswered": tickets.get("unanswered", 0),
             "concerns": tickets.get("concerns", 0),
-            "progress": (deliver or {}).get("progress"),
+            # implementation gives progress on 0–100; the dashboards show shares 0–1
+            "progress": (deliver or {}).get("progress") / 100
+            if (deliver or {}).get("progress") is not None
+            else None,
             "items": (deliver or {}).get("items"),
             "items_overdue": (deliver or {}).get("overdue"),
             "activities": work.get("activities", 0),

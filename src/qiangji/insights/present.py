@@ -194,7 +194,10 @@ def evidence_rows(row: dict, trait: str, programme_id: int) -> list[dict]:
                     programme_id=programme_id,
                     extras=extras,
                 ),
-                "detail": indicator.get("detail") or {},
+                # pairs, not a dict: a key such as "items" would shadow dict.items in templates
+                "detail": [
+                    (k, v) for k, v in (indicator.get("detail") or {}).items() if k != "nearest"
+                ],
             }
         )
     return out
