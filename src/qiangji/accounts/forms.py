@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiangji.accounts.backends import clear_failures, locked_until, record_failure
 from qiangji.accounts.models import ROLE_TERRITORY_KINDS, Role, RoleGrant, User, mobile_validator
+from qiangji.lib import limits
 from qiangji.territories.models import Territory
 
 
@@ -17,7 +18,9 @@ class LoginForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        max_length=limits.PASSWORD,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, request=None, *args, **kwargs):
@@ -65,6 +68,7 @@ class PersonForm(forms.ModelForm):
         label=_("Initial password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         min_length=8,
+        max_length=limits.PASSWORD,
     )
 
     class Meta:

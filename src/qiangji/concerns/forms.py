@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qiangji.concerns.models import MAX_TEXT_LENGTH, Category, Channel, Satisfaction, TicketKind
+from qiangji.lib import limits
 from qiangji.lib.images import ImageRejected, check_image
 from qiangji.lib.text import has_meaningful_text
 from qiangji.lib.widgets import DateTimeLocalInput
@@ -57,7 +58,7 @@ class PublicConcernForm(forms.Form):
         required=False,
     )
     # Honeypot: hidden from people, filled in by bots.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    website = forms.CharField(required=False, max_length=limits.LINE, label=_("Leave this empty"))
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, community, **kwargs) -> None:

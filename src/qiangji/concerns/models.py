@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib import limits
 from qiangji.lib.privacy import mask_name, mask_phone, mask_phones_in_text
 from qiangji.lib.text import normalise, normalise_for_search
 
@@ -36,7 +37,9 @@ class Category(models.Model):
     """One category of the routing taxonomy; keywords route until a model is trained."""
 
     name = models.CharField(_("Name"), max_length=40, unique=True)
-    keywords = models.TextField(_("Keywords"), blank=True, help_text=_("Separated by spaces"))
+    keywords = models.TextField(
+        _("Keywords"), blank=True, help_text=_("Separated by spaces"), max_length=limits.LINE
+    )
     order = models.PositiveIntegerField(_("Order"), default=0)
     active = models.BooleanField(_("Active"), default=True)
 
@@ -177,11 +180,11 @@ class Concern(models.Model):
         _("Channel"), max_length=16, choices=Channel.choices, default=Channel.FORM
     )
     title = models.CharField(_("Title"), max_length=200, blank=True)
-    text = models.TextField(_("Text"))
+    text = models.TextField(_("Text"), max_length=limits.CONCERN)
     # Lower-cased, simplified, half-width form of title + text: what search and analytics read.
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="", max_length=limits.CONCERN * 3)
     # search_text cut into words, space-joined: what the full-text index reads (search.py).
-    search_tokens = models.TextField(editable=False, default="")
+    search_tokens = models.TextField(editable=False, default="", max_length=limits.CONCERN * 3)
     photo = models.ImageField(_("Photo"), upload_to="concerns/%Y/%m/", blank=True)
     reporter = models.ForeignKey(
         Reporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
@@ -361,7 +364,7 @@ class Ticket(models.Model):
         verbose_name=_("Assignee"),
     )
     unit = models.CharField(_("Handling unit"), max_length=100, blank=True)
-    answer = models.TextField(_("Answer to the resident"), blank=True)
+    answer = models.TextField(_("Answer to the resident"), blank=True, max_length=limits.TEXT)
     satisfaction = models.CharField(
         _("Satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True
     )
@@ -421,7 +424,7 @@ class TicketEvent(models.Model):
     action = models.CharField(max_length=16, choices=TicketAction.choices)
     from_state = models.CharField(max_length=16, choices=TicketState.choices, blank=True)
     to_state = models.CharField(max_length=16, choices=TicketState.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=limits.TEXT)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -514,7 +517,7 @@ class ImportBatch(models.Model):
     created_rows = models.PositiveIntegerField(default=0)
     duplicate_rows = models.PositiveIntegerField(default=0)
     rejects = models.JSONField(default=list)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, max_length=limits.TEXT)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib import limits
+
 
 class Notice(models.Model):
     recipient = models.ForeignKey(
@@ -14,7 +16,7 @@ class Notice(models.Model):
     )
     kind = models.CharField(_("Kind"), max_length=40)
     title = models.CharField(_("Title"), max_length=200)
-    body = models.TextField(_("Body"), blank=True)
+    body = models.TextField(_("Body"), blank=True, max_length=limits.TEXT)
     url = models.CharField(_("Link"), max_length=300, blank=True)
     # Notices with the same group key collapse into one unread notice with a count.
     group_key = models.CharField(max_length=200, blank=True)

@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from pydantic import StringConstraints
 
 from qiangji.accounts.permissions import access_for
+from qiangji.lib import limits
 from qiangji.lib.apitypes import ErrorOut, Id
 from qiangji.plans import actions
 from qiangji.plans.forms import NodeForm
@@ -82,21 +85,26 @@ class VersionDetailOut(VersionOut):
     nodes: list[VersionNodeOut]
 
 
+def _node_text(name: str):
+    """Return the API type of a node field: a string as long as the model allows."""
+    return Annotated[str, StringConstraints(max_length=PlanNode._meta.get_field(name).max_length)]
+
+
 class NodeIn(Schema):
     revision: int
     round: int | None = None
-    title: str | None = None
-    description: str | None = None
-    actors: str | None = None
-    resources: str | None = None
-    venues: str | None = None
-    concerns: str | None = None
-    owner: str | None = None
-    deadline: str | None = None
-    budget: str | None = None
-    indicator: str | None = None
-    target: str | None = None
-    milestone: str | None = None
+    title: _node_text("title") | None = None
+    description: _node_text("description") | None = None
+    actors: _node_text("actors") | None = None
+    resources: _node_text("resources") | None = None
+    venues: _node_text("venues") | None = None
+    concerns: _node_text("concerns") | None = None
+    owner: _node_text("owner") | None = None
+    deadline: Annotated[str, StringConstraints(max_length=limits.NAME)] | None = None
+    budget: Annotated[str, StringConstraints(max_length=limits.NAME)] | None = None
+    indicator: _node_text("indicator") | None = None
+    target: _node_text("target") | None = None
+    milestone: _node_text("milestone") | None = None
 
 
 class ConflictOut(Schema):

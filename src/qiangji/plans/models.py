@@ -55,6 +55,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib import limits
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind, Territory
 
@@ -167,21 +168,23 @@ class PlanText(models.Model):
     brand_name = models.CharField(_("Brand name"), max_length=80, blank=True)
     slogan = models.CharField(_("Slogan"), max_length=120, blank=True)
     concept = models.CharField(_("Concept"), max_length=120, blank=True)
-    goals = models.TextField(_("Goals"), blank=True)
+    goals = models.TextField(_("Goals"), blank=True, max_length=limits.LONG_TEXT)
     concerns = models.TextField(
         _("Concerns answered"),
         blank=True,
         help_text=_("One per line: the residents' concerns or topics the plan answers."),
+        max_length=limits.LONG_TEXT,
     )
-    positioning = models.TextField(_("Positioning"), blank=True)
-    cases = models.TextField(_("Cases cited"), blank=True)
+    positioning = models.TextField(_("Positioning"), blank=True, max_length=limits.LONG_TEXT)
+    cases = models.TextField(_("Cases cited"), blank=True, max_length=limits.LONG_TEXT)
     actors = models.TextField(
         _("Actors and their roles"),
         blank=True,
         help_text=_("One per line, as 主体：角色, e.g. 物业：负责场地."),
+        max_length=limits.LONG_TEXT,
     )
-    budget_note = models.TextField(_("Budget"), blank=True)
-    timeline = models.TextField(_("Timeline"), blank=True)
+    budget_note = models.TextField(_("Budget"), blank=True, max_length=limits.LONG_TEXT)
+    timeline = models.TextField(_("Timeline"), blank=True, max_length=limits.LONG_TEXT)
 
     class Meta:
         abstract = True
@@ -255,12 +258,16 @@ class NodeContent(models.Model):
 
     kind = models.CharField(_("Kind"), max_length=10, choices=NodeKind.choices)
     title = models.CharField(_("Node title"), max_length=200)
-    description = models.TextField(_("Description"), blank=True)
+    description = models.TextField(_("Description"), blank=True, max_length=limits.TEXT)
     # 揉: what a project is bound to
-    actors = models.TextField(_("Actors"), blank=True, help_text=_("One per line."))
-    resources = models.TextField(_("Resources"), blank=True)
-    venues = models.TextField(_("Venues"), blank=True)
-    concerns = models.TextField(_("Concerns answered"), blank=True, help_text=_("One per line."))
+    actors = models.TextField(
+        _("Actors"), blank=True, help_text=_("One per line."), max_length=limits.TEXT
+    )
+    resources = models.TextField(_("Resources"), blank=True, max_length=limits.TEXT)
+    venues = models.TextField(_("Venues"), blank=True, max_length=limits.TEXT)
+    concerns = models.TextField(
+        _("Concerns answered"), blank=True, help_text=_("One per line."), max_length=limits.TEXT
+    )
     # 细: what a task needs
     owner = models.CharField(_("Owner"), max_length=80, blank=True)
     deadline = models.DateField(_("Deadline"), null=True, blank=True)
@@ -372,7 +379,7 @@ class PlanVersion(FrozenModel):
     number = models.PositiveSmallIntegerField(_("Version"))
     round_name = models.CharField(_("Round"), max_length=30)
     fields = models.JSONField(default=dict)
-    note = models.TextField(_("What changed"), blank=True)
+    note = models.TextField(_("What changed"), blank=True, max_length=limits.NOTE)
     node_count = models.PositiveIntegerField(default=0)
     frozen_at = models.DateTimeField(default=timezone.now)
     frozen_by = models.ForeignKey(
@@ -498,7 +505,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = models.TextField(_("Comment"), max_length=4000)
+    body = models.TextField(_("Comment"), max_length=limits.TEXT)
     round_number = models.PositiveSmallIntegerField(default=1)
     mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

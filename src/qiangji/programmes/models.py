@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib import limits
 from qiangji.territories.models import Kind, Territory
 
 DEFAULT_PHASES = [
@@ -36,7 +37,7 @@ class Programme(models.Model):
         limit_choices_to={"kind": Kind.SUBDISTRICT},
     )
     name = models.CharField(_("Name"), max_length=120)
-    description = models.TextField(_("Description"), blank=True)
+    description = models.TextField(_("Description"), blank=True, max_length=limits.LONG_TEXT)
     starts_on = models.DateField(_("Start date"))
     ends_on = models.DateField(_("End date"))
     communities = models.ManyToManyField(

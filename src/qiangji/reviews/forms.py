@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib import limits
 from qiangji.reviews.actions import CriterionSpec
 from qiangji.reviews.models import Scale
 
@@ -22,7 +23,10 @@ class RubricForm(forms.Form):
 class CriterionForm(forms.Form):
     name = forms.CharField(label=_("Criterion"), max_length=40)
     description = forms.CharField(
-        label=_("What it asks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What it asks"),
+        required=False,
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     weight = forms.DecimalField(
         label=_("Weight"),
@@ -35,6 +39,7 @@ class CriterionForm(forms.Form):
     levels = forms.CharField(
         label=_("Level descriptors"),
         required=False,
+        max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One per line, as score: what it means, e.g. 2: some steps are named."),
     )

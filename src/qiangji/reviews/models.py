@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib import limits
 from qiangji.plans.models import Plan, PlanVersion, PlanVersionNode
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Territory
@@ -96,7 +97,7 @@ class Criterion(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("Order"), default=0)
     name = models.CharField(_("Criterion"), max_length=40)
-    description = models.TextField(_("What it asks"), blank=True)
+    description = models.TextField(_("What it asks"), blank=True, max_length=limits.NOTE)
     weight = models.DecimalField(_("Weight"), max_digits=5, decimal_places=2, default=Decimal(1))
     allows_na = models.BooleanField(
         _("Allows 'not applicable'"),
@@ -244,7 +245,7 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    opinion = models.TextField(_("Overall opinion"), blank=True, max_length=8000)
+    opinion = models.TextField(_("Overall opinion"), blank=True, max_length=limits.TEXT * 2)
     confidence = models.PositiveSmallIntegerField(
         _("Confidence"), choices=Confidence.choices, null=True, blank=True
     )
@@ -301,7 +302,7 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     value = models.SmallIntegerField(_("Score"), null=True, blank=True)
     not_applicable = models.BooleanField(_("Not applicable"), default=False)
-    comment = models.TextField(_("Comment"), blank=True, max_length=4000)
+    comment = models.TextField(_("Comment"), blank=True, max_length=limits.TEXT)
     scale_min = models.SmallIntegerField()
     scale_max = models.SmallIntegerField()
 
@@ -330,7 +331,7 @@ class Suggestion(models.Model):
     """A suggestion (意见建议) of a review, anchored to a node of the version or a quoted text."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="suggestions")
-    text = models.TextField(_("Suggestion"), max_length=4000)
+    text = models.TextField(_("Suggestion"), max_length=limits.TEXT)
     # Anchor: the node (by its life-long key, and its frozen copy in the reviewed version)
     node_key = models.UUIDField(null=True, blank=True)
     node = models.ForeignKey(
@@ -363,7 +364,7 @@ class SuggestionAnswer(models.Model):
 
     suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="answer")
     decision = models.CharField(_("Decision"), max_length=10, choices=Decision.choices)
-    reason = models.TextField(_("Reason"), max_length=4000)
+    reason = models.TextField(_("Reason"), max_length=limits.TEXT)
     node_key = models.UUIDField(null=True, blank=True)
     node_title = models.CharField(max_length=220, blank=True)
     # The draft round in which the answer was given; the version of that number answers it.
@@ -396,7 +397,7 @@ class Remark(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("Remark"), max_length=4000)
+    text = models.TextField(_("Remark"), max_length=limits.TEXT)
     visibility = models.CharField(
         _("Who may read it"),
         max_length=10,

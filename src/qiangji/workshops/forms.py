@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib import limits
 from qiangji.lib.images import MAX_BYTES, ImageRejected, check_image
 from qiangji.lib.widgets import DateInput, TimeInput
 from qiangji.territories.models import Territory
@@ -79,18 +80,21 @@ class ActivityForm(forms.ModelForm):
     agenda_text = forms.CharField(
         label=_("Agenda"),
         required=False,
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_('One item per line, e.g. "09:00 Lecture | speaker".'),
     )
     experts_text = forms.CharField(
         label=_("Invited experts"),
         required=False,
+        max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_('One per line: "name | title".'),
     )
     leaders_text = forms.CharField(
         label=_("Attending leaders"),
         required=False,
+        max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_('One per line: "name | title".'),
     )
@@ -276,7 +280,10 @@ class MentorForm(forms.Form):
 
 class CaseForm(forms.ModelForm):
     tags_text = forms.CharField(
-        label=_("Tags"), required=False, help_text=_("Separated by spaces or commas")
+        label=_("Tags"),
+        required=False,
+        max_length=limits.LINE,
+        help_text=_("Separated by spaces or commas"),
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib import limits
 from qiangji.programmes.models import Phase, Programme
 from qiangji.territories.models import Kind, Territory
 
@@ -57,8 +58,8 @@ class Activity(models.Model):
     organiser = models.CharField(
         _("Organiser"), max_length=120, help_text=_("e.g. 团城山街道党工委")
     )
-    summary = models.TextField(_("What happened"), blank=True)
-    outcomes = models.TextField(_("Outcomes"), blank=True)
+    summary = models.TextField(_("What happened"), blank=True, max_length=limits.LONG_TEXT)
+    outcomes = models.TextField(_("Outcomes"), blank=True, max_length=limits.LONG_TEXT)
     communities = models.ManyToManyField(
         Territory,
         blank=True,
@@ -424,10 +425,10 @@ class Case(models.Model):
     source_community = models.CharField(_("Source community"), max_length=80)
     city = models.CharField(_("City"), max_length=40)
     tags = models.ManyToManyField(CaseTag, blank=True, related_name="cases", verbose_name=_("Tags"))
-    problem = models.TextField(_("The problem it solves"))
-    practice = models.TextField(_("The practice"))
-    results = models.TextField(_("Results"), blank=True)
-    lessons = models.TextField(_("Lessons"), blank=True)
+    problem = models.TextField(_("The problem it solves"), max_length=limits.LONG_TEXT)
+    practice = models.TextField(_("The practice"), max_length=limits.LONG_TEXT)
+    results = models.TextField(_("Results"), blank=True, max_length=limits.LONG_TEXT)
+    lessons = models.TextField(_("Lessons"), blank=True, max_length=limits.LONG_TEXT)
     contact_name = models.CharField(_("Contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("Contact phone"), max_length=20, blank=True)
     is_sample = models.BooleanField(
@@ -449,7 +450,7 @@ class Case(models.Model):
         verbose_name=_("Learned at"),
     )
     # Normalised text of every field, searched with one LIKE per query term.
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="", max_length=limits.LONG_TEXT * 5)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -500,7 +501,9 @@ class Briefing(models.Model):
     issuer = models.CharField(_("Issued by"), max_length=80)
     issue_number = models.CharField(_("Issue"), max_length=40, blank=True)
     title = models.CharField(_("Title"), max_length=120)
-    body = models.TextField(_("Text"), help_text=_("One paragraph per line"))
+    body = models.TextField(
+        _("Text"), help_text=_("One paragraph per line"), max_length=limits.DOCUMENT
+    )
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
