@@ -40,6 +40,11 @@ PERSONAS = (
 )
 EVERYONE = frozenset(PERSONAS)
 LOGGED_IN = EVERYONE - {"anonymous"}
+# A mentor of the programme (daoshi's roles) who still owes a review of a round that others
+# have reviewed: blind review says they must not see that round's reviews until they submit.
+# A route states `due_mentor=True/False` to have this persona checked (the reviews app does,
+# for every page that shows review content).
+DUE_MENTOR = "daoshi_due"
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Route:
     method: str = "get"
     data: Callable[[object], dict] | None = None
     query: str = ""
+    due_mentor: bool | None = None  # whether DUE_MENTOR may use it; None: not checked
 
 
 def _client(world, persona: str) -> Client:
@@ -62,10 +68,27 @@ def _client(world, persona: str) -> Client:
 
     if persona == "outsider":
         user, _ = User.objects.get_or_create(username="outsider")
+    elif persona == DUE_MENTOR:
+        user = due_mentor(world)
     else:
         user = world.users[persona]
     client.force_login(user)
     return client
+
+
+def due_mentor(world):
+    """Return the DUE_MENTOR persona: a user with the demo mentor's roles (made once)."""
+    from qiangji.accounts.models import RoleGrant, User
+
+    user, created = User.objects.get_or_create(
+        username=DUE_MENTOR, defaults={"display_name": "示例·未交评审的导师"}
+    )
+    if created:
+        for grant in RoleGrant.objects.filter(user=world.users["daoshi"]):
+            grant.pk = None
+            grant.user = user
+            grant.save()
+    return user
 
 
 def check_matrix(world, routes: list[Route]) -> list[str]:
@@ -80,7 +103,9 @@ def check_matrix(world, routes: list[Route]) -> list[str]:
     login_url = reverse(settings.LOGIN_URL)
     failures = []
     for route in routes:
-        for persona in PERSONAS:
+        personas = PERSONAS + ((DUE_MENTOR,) if route.due_mentor is not None else ())
+        allowed_personas = set(route.allowed) | ({DUE_MENTOR} if route.due_mentor else set())
+        for persona in personas:
             client = _client(world, persona)
             url = reverse(route.name, kwargs=route.kwargs(world)) + route.query
             data = route.data(world) if route.data else {}
@@ -92,7 +117,7 @@ def check_matrix(world, routes: list[Route]) -> list[str]:
             status = response.status_code
             to_login = status in (301, 302) and response.get("Location", "").startswith(login_url)
             allowed = status < 400 and not to_login
-            expected = persona in route.allowed
+            expected = persona in allowed_personas
             if expected and not allowed:
                 failures.append(
                     f"{route.name} {route.method.upper()} as {persona}: expected allowed, got {status}"

@@ -1,7 +1,7 @@
 """The timeline of a plan: versions, who changed what (from the audit log), comments, conflicts.
 
 Other apps add their own events without the plans app importing them: append a callable
-``source(plan) -> list[TimelineEvent]`` to ``TIMELINE_SOURCES`` in their ``AppConfig.ready()``
+``source(plan, viewer=None) -> list[TimelineEvent]`` to ``TIMELINE_SOURCES`` in their ``AppConfig.ready()``
 (e.g. the reviews app: "suggestion answered in v3").
 """
 
@@ -75,8 +75,8 @@ def _change_events(plan: Plan) -> list[TimelineEvent]:
     return events
 
 
-def plan_timeline(plan: Plan) -> list[TimelineEvent]:
-    """Return the plan's events, newest first."""
+def plan_timeline(plan: Plan, viewer=None) -> list[TimelineEvent]:
+    """Return the plan's events, newest first, as the viewer may see them."""
     events: list[TimelineEvent] = []
     for version in plan.versions.select_related("frozen_by"):
         events.append(
@@ -111,6 +111,6 @@ def plan_timeline(plan: Plan) -> list[TimelineEvent]:
             )
         )
     for source in TIMELINE_SOURCES:
-        events.extend(source(plan))
+        events.extend(source(plan, viewer=viewer))
     events.sort(key=lambda e: e.at, reverse=True)
     return events

@@ -716,7 +716,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/timeline.html",
-        {"plan": plan, "can_edit": can_edit, "events": plan_timeline(plan)},
+        {"plan": plan, "can_edit": can_edit, "events": plan_timeline(plan, viewer=request.user)},
     )
 
 

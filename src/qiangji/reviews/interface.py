@@ -1,4 +1,12 @@
-"""What other apps may use from reviews: plan timeline events and the open suggestions.
+"""What other apps may use from reviews: who may see reviews, timeline events, suggestions.
+
+- ``may_see_reviews(user, round_number=…, plan=… | programme=…)`` is THE rule for review
+  content (scores, totals, means, opinions, suggestions): the person must be allowed to read
+  the plan's (or programme's) reviews, and must not still owe a review of that round
+  themselves — until they submit, a mentor sees no other reviewer's judgement of the round
+  (blind review, as in Hypha). ``hidden_rounds(user, plan=… | programme=…)`` gives the rounds
+  the second half hides, for pages that list several rounds. Every page, export and API that
+  shows review content asks one of the two (``core/tests/test_review_visibility.py``).
 
 - ``timeline_events(plan)`` is registered in ``plans.timeline.TIMELINE_SOURCES``: the plan's
   timeline shows each submitted review and which version answered which suggestion.
@@ -17,7 +25,50 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qiangji.reviews.models import Review, Suggestion, SuggestionAnswer
+from qiangji.accounts.models import Role
+from qiangji.accounts.permissions import access_for
+from qiangji.reviews.models import Assignment, Review, Suggestion, SuggestionAnswer
+
+
+def hidden_rounds(user, *, plan=None, programme=None) -> set[int]:
+    """Return the rounds whose reviews this person may not see yet: the ones they still owe.
+
+    With a plan: their unsubmitted assignments on that plan. With a programme (a ranking, a
+    stage, a score sheet, which show every plan of a round): on any plan of the programme.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    due = Assignment.objects.filter(reviewer=user).exclude(review__status=Review.Status.SUBMITTED)
+    due = due.filter(plan=plan) if plan is not None else due.filter(plan__programme=programme)
+    return set(due.values_list("round_number", flat=True))
+
+
+def may_read_reviews(user, *, plan=None, programme=None) -> bool:
+    """Return whether this person may read reviews of the plan (or every plan of the programme).
+
+    Staff who manage the programme, its mentors and leaders read all; the plan's own
+    community reads its plan's reviews.
+    """
+    programme = plan.programme if plan is not None else programme
+    access = access_for(user)
+    if not access.can_view_programme(programme):
+        return False
+    if (
+        access.can_edit_programme(programme)
+        or access.is_mentor_of(programme)
+        or access.has_role(Role.LEADER)
+    ):
+        return True
+    return plan is not None and access.can_work_in_community(plan.community)
+
+
+def may_see_reviews(user, *, round_number: int, plan=None, programme=None) -> bool:
+    """Return whether this person may see round ``round_number``'s reviews of a plan/programme."""
+    if (plan is None) == (programme is None):
+        raise TypeError("give a plan or a programme")
+    return may_read_reviews(user, plan=plan, programme=programme) and round_number not in (
+        hidden_rounds(user, plan=plan, programme=programme)
+    )
 
 
 def scores_by_community(programme_id: int, *, until=None) -> dict[int, dict]:
@@ -89,15 +140,21 @@ def open_suggestions(plan) -> list[Suggestion]:
     )
 
 
-def timeline_events(plan) -> list:
-    """Return the plan's review events for the plans timeline (reviews, answered suggestions)."""
+def timeline_events(plan, viewer=None) -> list:
+    """Return the plan's review events for the plans timeline (reviews, answered suggestions).
+
+    Rounds the viewer may not see (``hidden_rounds``) are left out; with no viewer, all.
+    """
     from qiangji.plans.timeline import TimelineEvent
 
+    hidden = hidden_rounds(viewer, plan=plan) if viewer is not None else set()
     plan_url = reverse("reviews:plan", kwargs={"pk": plan.pk})
     events = []
     for review in Review.objects.filter(
         plan_version__plan=plan, status=Review.Status.SUBMITTED
     ).select_related("plan_version", "reviewer"):
+        if review.plan_version.number in hidden:
+            continue
         events.append(
             TimelineEvent(
                 at=review.submitted_at,
@@ -113,6 +170,8 @@ def timeline_events(plan) -> list:
         suggestion__review__plan_version__plan=plan
     ).select_related("suggestion__review__plan_version", "answered_by"):
         suggestion = answer.suggestion
+        if suggestion.review.plan_version.number in hidden:
+            continue
         if answer.round_number in versions:
             title = _("Version %(v)d answers a suggestion on version %(old)d: %(decision)s")
         else:

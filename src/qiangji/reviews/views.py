@@ -42,7 +42,7 @@ from qiangji.reviews.actions import (
     do_unassign,
 )
 from qiangji.reviews.forms import CriterionFormSet, RubricForm, criterion_initial
-from qiangji.reviews.interface import open_suggestions
+from qiangji.reviews.interface import hidden_rounds, may_see_reviews, open_suggestions
 from qiangji.reviews.models import (
     Assignment,
     Conflict,
@@ -224,7 +224,7 @@ def _get_review_for_user(request: HttpRequest, pk: int) -> tuple[Review, bool]:
         rights, own = _plan_rights(request, plan)
         if not (rights.read_all or own):
             raise Http404
-        require(review.plan_version.number not in rounds_still_due(request.user, plan))
+        require(may_see_reviews(request.user, round_number=review.plan_version.number, plan=plan))
     return review, mine and not review.is_submitted
 
 
@@ -749,16 +749,8 @@ def visible_remarks(plan: Plan, rights: ProgrammeRights, *, own: bool, user) -> 
 
 
 def rounds_still_due(user, plan: Plan) -> set[int]:
-    """Return the rounds of a plan this person must still review themselves.
-
-    Until they submit, they do not see the other reviewers' reviews, scores and suggestions
-    of that version (as in Hypha), so that their own judgement is not anchored on them.
-    """
-    return set(
-        Assignment.objects.filter(plan=plan, reviewer=user)
-        .exclude(review__status=Review.Status.SUBMITTED)
-        .values_list("round_number", flat=True)
-    )
+    """Return the rounds of a plan this person must still review themselves (the one rule)."""
+    return hidden_rounds(user, plan=plan)
 
 
 def plan_timeline(plan: Plan, hide: set[int] | frozenset = frozenset()) -> list[dict]:
@@ -884,6 +876,7 @@ def report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """A printable report of a plan version's reviews."""
     plan, rights, own = _get_plan_for_user(request, pk)
     version = get_object_or_404(PlanVersion, plan=plan, number=number)
+    require(may_see_reviews(request.user, round_number=number, plan=plan))
     reviews = list(
         Review.objects.filter(plan_version=version, status=Review.Status.SUBMITTED)
         .select_related("reviewer", "rubric")
@@ -965,9 +958,11 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     rounds = _programme_rounds(programme)
     round_number = _chosen_round(request, rounds)
     criteria = _criteria_names(programme)
-    stats = cached_round_statistics(programme.pk, round_number, criteria)
-    rows = _ranking_rows(programme, stats)
-    chart = cached_improvement(programme.pk, criteria)
+    hidden = hidden_rounds(request.user, programme=programme)
+    blind = not may_see_reviews(request.user, round_number=round_number, programme=programme)
+    stats = cached_round_statistics(programme.pk, 0 if blind else round_number, criteria)
+    rows = [] if blind else _ranking_rows(programme, stats)
+    chart = _without_rounds(cached_improvement(programme.pk, criteria), hidden)
     leniency = []
     if stats.calibration.ok:
         from qiangji.accounts.models import User
@@ -993,8 +988,25 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "calibration_reason": calibration_reason(stats.calibration),
             "leniency": leniency,
             "chart": chart,
+            "blind": blind,
         },
     )
+
+
+def _without_rounds(chart: dict, hidden: set[int]) -> dict:
+    """Return an improvement chart without the rounds the viewer may not see."""
+    if not hidden or not chart.get("rounds"):
+        return chart
+    keep = [i for i, r in enumerate(chart["rounds"]) if int(r) not in hidden]
+    out = dict(chart)
+    out["rounds"] = [chart["rounds"][i] for i in keep]
+    if "total" in chart:
+        out["total"] = [chart["total"][i] for i in keep]
+    if "series" in chart:
+        out["series"] = {
+            name: [values[i] for i in keep] for name, values in chart["series"].items()
+        }
+    return out
 
 
 def calibration_reason(calibration) -> str:
@@ -1028,6 +1040,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     require(rights.manage or rights.leader)
     rounds = _programme_rounds(programme)
     round_number = _chosen_round(request, rounds)
+    require(may_see_reviews(request.user, round_number=round_number, programme=programme))
     data = score_workbook(programme, round_number)
     return xlsx_response(f"reviews-{programme.pk}-round{round_number}.xlsx", data)
 
@@ -1042,7 +1055,8 @@ def _stage_context(request: HttpRequest, programme: Programme, rights: Programme
     stage = _stage(programme, round_number)
     published = bool(stage and stage.published)
     rows = []
-    if published or rights.manage:
+    visible = may_see_reviews(request.user, round_number=round_number, programme=programme)
+    if (published or rights.manage) and visible:
         facts = [f for _n, f in load_facts(programme.pk, round_number)]
         plans = {
             p.pk: p for p in Plan.objects.filter(programme=programme).select_related("community")
