@@ -53,6 +53,9 @@ ASKED_ELSEWHERE = {
         "the community's own unanswered suggestions, shown where the secretary edits; "
         "submitted suggestions are the community's to answer"
     ),
+    "reviews/interface.py:reviewed_version_numbers": (
+        "which versions were reviewed (for 立项), no score, total or text"
+    ),
     "reviews/views.py:home": "the mentor's own assignments and own submitted reviews",
     "reviews/views.py:review_start": "starts the person's own review",
     "reviews/views.py:_review_context": "called by views that load the review through _get_review_for_user",

@@ -28,7 +28,9 @@ def _submit(review, by, value="3"):
         review=review,
         by=by,
         data=DraftInput(
-            opinion=OPINION, confidence=2, scores={s.criterion_id: value for s in review.scores.all()}
+            opinion=OPINION,
+            confidence=2,
+            scores={s.criterion_id: value for s in review.scores.all()},
         ),
     )
     do_add_suggestion(review=review, by=by, text=SUGGESTION)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0003_node_title_label'),
+        ('plans', '0004_plan_citations'),
     ]
 
     # The column stays TEXT: a length on a TextField is checked by forms and API schemas
