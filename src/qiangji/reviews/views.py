@@ -1055,8 +1055,10 @@ def _stage_context(request: HttpRequest, programme: Programme, rights: Programme
     stage = _stage(programme, round_number)
     published = bool(stage and stage.published)
     rows = []
-    visible = may_see_reviews(request.user, round_number=round_number, programme=programme)
-    if (published or rights.manage) and visible:
+    # A published stage is shown to everyone in the room; a mentor who still owes a review of
+    # the round sees it only after submitting (the one rule's blind half).
+    owed = round_number in hidden_rounds(request.user, programme=programme)
+    if (published or rights.manage) and not owed:
         facts = [f for _n, f in load_facts(programme.pk, round_number)]
         plans = {
             p.pk: p for p in Plan.objects.filter(programme=programme).select_related("community")
