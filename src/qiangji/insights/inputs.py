@@ -80,6 +80,14 @@ def _safe_call(function, *args, **kwargs) -> dict | None:
         return None
 
 
+def _ci(figures: dict, low: str, high: str) -> tuple[float, float] | None:
+    """Return an interval from two keys when both are numbers (else None: no interval)."""
+    a, b = figures.get(low), figures.get(high)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return (float(a), float(b))
+    return None
+
+
 def _missing(reason: str, **detail) -> Observation:
     return Observation(None, reason=reason, detail=detail)
 
@@ -260,21 +268,24 @@ def gather(programme: Programme, *, until: dt.datetime | None = None) -> Gathere
                 obs["survey_satisfied_share"] = _missing("too_few", n=n)
             else:
                 obs["survey_satisfied_share"] = Observation(
-                    share, n=n, ci=(survey.get("ci_low", share), survey.get("ci_high", share)),
+                    share, n=n, ci=_ci(survey, "ci_low", "ci_high"),
                     detail={"rounds": survey.get("rounds")},
                 )  # fmt: skip
             aware = survey.get("awareness_share")
             aware_n = survey.get("awareness_n") or 0
             obs["brand_awareness_share"] = (
                 Observation(aware, n=aware_n,
-                            ci=(survey.get("awareness_ci_low", aware), survey.get("awareness_ci_high", aware)))
+                            ci=_ci(survey, "awareness_ci_low", "awareness_ci_high"))
                 if aware is not None else _missing("too_few", n=aware_n)
             )  # fmt: skip
             part = survey.get("participation_share")
+            part_n = survey.get("participation_n") or 0
             obs["survey_participation_share"] = (
-                Observation(part, n=responses)
+                Observation(
+                    part, n=part_n, ci=_ci(survey, "participation_ci_low", "participation_ci_high")
+                )
                 if part is not None
-                else _missing("too_few", n=responses)
+                else _missing("too_few", n=part_n)
             )
 
         # implementation ----------------------------------------------------------------------------

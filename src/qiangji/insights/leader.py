@@ -114,18 +114,19 @@ def leader_view(territory: Territory, *, by: str = "community") -> dict:
     rows.sort(key=lambda r: r["name"])
     lagging = []
     for row in communities:
-        bands = row["bands"]
+        band = row.get("rank_band")
+        # Lagging: even its best plausible rank is in the bottom half of its programme.
+        bottom = bool(band) and row["ranked_in"] >= 4 and band[0] > row["ranked_in"] / 2
         weak = [
             present.TRAIT_ZH[t] for t in TRAIT_KEYS
             if row["traits"][t]["score"] is not None and row["median"].get(t) is not None
             and row["traits"][t]["score"] < 0.6 * row["median"][t]
         ]  # fmt: skip
-        last_band = bands > 1 and row.get("band") == bands
-        if last_band or len(weak) >= 2:
+        if bottom or len(weak) >= 2:
             lagging.append(
                 {
                     "name": row["name"], "subdistrict": row["subdistrict"], "rank": present.rank_text(row),
-                    "weak": "、".join(weak) or "—", "last_band": last_band, "sort": row.get("rank_median") or 0,
+                    "weak": "、".join(weak) or "—", "bottom": bottom, "sort": row.get("rank_median") or 0,
                     "url": reverse("insights:community", kwargs={"pk": row["programme_id"], "community_id": row["id"]}),
                 }
             )  # fmt: skip

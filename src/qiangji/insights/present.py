@@ -32,6 +32,17 @@ REASONS = {
 }
 
 
+SOURCES = {
+    "plans": gettext_lazy("plan"),
+    "workshops": gettext_lazy("activities"),
+    "concerns": gettext_lazy("concerns"),
+    "reviews": gettext_lazy("reviews"),
+    "implementation": gettext_lazy("implementation"),
+    "surveys": gettext_lazy("surveys"),
+    "insights": gettext_lazy("media reports"),
+}
+
+
 def reason_text(code: str) -> str:
     return str(REASONS.get(code, code or _("missing")))
 
@@ -187,7 +198,7 @@ def evidence_rows(row: dict, trait: str, programme_id: int) -> list[dict]:
                 ),  # fmt: skip
                 "missing": indicator["status"] != "ok",
                 "reason": reason_text(indicator["reason"]) if indicator["status"] != "ok" else "",
-                "source": indicator["source"],
+                "source": str(SOURCES.get(indicator["source"], indicator["source"])),
                 "url": source_url(
                     indicator["source"],
                     community_id=row["id"],

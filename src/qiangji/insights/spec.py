@@ -71,9 +71,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("resident_voices_per_1000", "participation", "concerns", +1, 0, 50, unit="per1000"),
     Indicator("cocreation_contributions", "participation", "workshops", +1, 0, 40, unit="count"),
     Indicator("actor_kinds", "participation", "plans", +1, 1, 6, unit="count"),
-    Indicator("survey_participation_share", "participation", "surveys", +1, 0, 0.3, unit="share"),
+    Indicator("survey_participation_share", "participation", "surveys", +1, 0, 0.6, min_n=30, unit="share"),
     # 满意度: residents' own verdicts, each with its interval.
-    Indicator("survey_satisfied_share", "satisfaction", "surveys", +1, 0.5, 1, min_n=30, unit="share"),
+    Indicator("survey_satisfied_share", "satisfaction", "surveys", +1, 0.3, 0.9, min_n=30, unit="share"),
     Indicator("ticket_satisfaction", "satisfaction", "concerns", +1, 0.5, 1, min_n=3, unit="share"),
     # 影响广: known, reported, learned from.
     Indicator("brand_awareness_share", "influence", "surveys", +1, 0, 0.8, min_n=30, unit="share"),
@@ -97,7 +97,7 @@ INDICATOR_LABELS = {
     "resident_voices_per_1000": _("Residents' voices per 1,000 residents (reporters, me-toos, survey responses)"),
     "cocreation_contributions": _("Co-creation contributions (ideas and sign-ins at activities)"),
     "actor_kinds": _("Kinds of actors named in the plan (多元主体)"),
-    "survey_participation_share": _("Survey participation (share of households reached)"),
+    "survey_participation_share": _("Residents who took part in community activities in the last six months (surveys)"),
     "survey_satisfied_share": _("Residents satisfied in surveys"),
     "ticket_satisfaction": _("Satisfied or fairly satisfied at the follow-up call"),
     "brand_awareness_share": _("Residents who know the brand (surveys)"),

@@ -24,8 +24,7 @@ def figures(request, access) -> list[Figure]:
     for snapshot in snapshots:
         rows = snapshot.result.get("communities", [])
         ranked = [r for r in rows if r.get("rank_band")]
-        bands = max((r.get("band") or 0 for r in rows), default=0)
-        lagging = [r for r in rows if bands > 1 and r.get("band") == bands]
+        lagging = [r for r in ranked if len(ranked) >= 4 and r["rank_band"][0] > len(ranked) / 2]
         url = reverse("insights:overview", kwargs={"pk": snapshot.programme_id})
         out.append(
             Figure(
@@ -42,10 +41,10 @@ def figures(request, access) -> list[Figure]:
         )
         out.append(
             Figure(
-                label=_("Communities in the last rank band"),
-                value=str(len(lagging)) if bands > 1 else "—",
+                label=_("Communities lagging on the brand index"),
+                value=str(len(lagging)) if len(ranked) >= 4 else "—",
                 definition=_(
-                    "Communities whose brand index rank band is the lowest (only when there are several bands)."
+                    "Ranked communities whose best plausible rank (5%) is in the bottom half (from four ranked on)."
                 ),
                 computed_at=snapshot.computed_at,
                 url=reverse("insights:index", kwargs={"pk": snapshot.programme_id}),

@@ -23,7 +23,7 @@
     });
     chart.setOption({
       animation: false,
-      legend: { bottom: 0, data: d.series.map(function (s) { return s.name; }) },
+      legend: { top: 0, data: d.series.map(function (s) { return s.name; }) },
       tooltip: {
         formatter: function (p) {
           var s = series[p.dataIndex] || series[p.seriesIndex] || {};
@@ -32,7 +32,7 @@
           }).join("<br>");
         }
       },
-      radar: { indicator: d.axes.map(function (a) { return { name: a, max: 100 }; }), radius: "62%", center: ["50%", "48%"] },
+      radar: { indicator: d.axes.map(function (a) { return { name: a, max: 100 }; }), radius: "68%", center: ["50%", "50%"], axisName: { fontSize: 14, color: "#374151" } },
       series: [{ type: "radar", data: series }]
     });
     window.addEventListener("resize", function () { chart.resize(); });
