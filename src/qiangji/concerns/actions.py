@@ -403,6 +403,9 @@ def do_file_concern(
     refresh_priority(concern)
     if duplicate is not None:
         _regroup(duplicate)
+    from qiangji.concerns.hotissues import join_hot_issues
+
+    join_hot_issues([concern])
     return concern
 
 
@@ -491,6 +494,14 @@ def do_ticket_action(
         raise ConcernError(_("Someone else changed this ticket meanwhile; please look again."))
     if action not in TRANSITIONS:
         raise ConcernError(_("Unknown action."))
+    from qiangji.concerns.hotissues import after_ticket_action, following_ticket
+
+    lead = following_ticket(locked)
+    if lead is not None:
+        raise ConcernError(
+            _("This concern follows the ticket of its hot issue (#%(pk)d); act on that one.")
+            % {"pk": lead.pk}
+        )
     sources, target = TRANSITIONS[action]
     if locked.state not in sources:
         raise ConcernError(
@@ -548,6 +559,7 @@ def do_ticket_action(
     if action == TicketAction.FOLLOW_UP:
         _close_group(concern, now)
     refresh_priority(concern)
+    after_ticket_action(locked)
     if action == TicketAction.DISPATCH and locked.assignee is not None:
         _notify_dispatch(locked)
     return locked
@@ -744,13 +756,14 @@ def do_run_import(*, batch) -> None:
             progress["rejects"] = rejects
         ImportBatch.objects.filter(pk=batch.pk).update(**progress)
         importing.TIMER.lap("progress")
-    from qiangji.concerns.tasks import refresh_topics, retrain_routing
+    from qiangji.concerns.tasks import refresh_hot_issues, refresh_topics, retrain_routing
 
     # Imported categories are labelled history: learn from them; new concerns change topics.
     if created and any(item.values.get("category") for item in good):
         transaction.on_commit(lambda: retrain_routing.enqueue())
     if created:
         transaction.on_commit(lambda: refresh_topics.enqueue(community.pk))
+        transaction.on_commit(lambda: refresh_hot_issues.enqueue(community.pk))
     ImportBatch.objects.filter(pk=batch.pk).update(
         state=ImportState.DONE,
         processed_rows=len(rows),

@@ -33,6 +33,66 @@ SAMPLES = [
 ]
 
 
+# Hot issues (热点问题): one matter, several residents, each in their own words (all made up).
+# (community name, compound index, texts)
+HOT_SAMPLES = [
+    (
+        "石榴园社区",
+        0,
+        [
+            "{c}5栋电梯这个月停运好几次，老人只能爬楼（示例）",
+            "{c}5栋的电梯三天两头坏，维保公司一直不来修（示例）",
+            "反映{c}5栋电梯频繁停运困人，请物业尽快更换（示例）",
+            "{c}5栋电梯又停了，家里有孕妇上下楼很不方便（示例）",
+            "{c}5栋电梯老化，停运后没人管，希望社区督促维修（示例）",
+        ],
+    ),
+    (
+        "石榴园社区",
+        1,
+        [
+            "{c}旁边工地夜里渣土车来回跑，噪音吵得睡不着（示例）",
+            "{c}外面渣土车半夜轰鸣，孩子被吵醒好几次（示例）",
+            "晚上十一点后还有渣土车经过{c}，噪音太大（示例）",
+            "{c}附近渣土车夜间运输噪音扰民，希望限时通行（示例）",
+        ],
+    ),
+]
+
+
+def _load_hot_samples(world, now) -> None:
+    from qiangji.concerns.hotissues import do_refresh_hot_issues, fit_territories
+
+    fitted = {}
+    for community_name, compound_index, texts in HOT_SAMPLES:
+        community = world.communities.get(community_name)
+        if community is None:
+            continue
+        compounds = _compounds(community)
+        compound = compounds[compound_index] if compound_index < len(compounds) else None
+        place = compound.name if compound else community_name
+        for n, template in enumerate(texts):
+            external_id = f"demo-hot-{compound_index}-{n}"
+            if Concern.objects.filter(
+                community=community, source=SOURCE, external_id=external_id
+            ).exists():
+                continue
+            do_file_concern(
+                community=community,
+                text=template.format(c=place),
+                compound=compound,
+                person=f"demo-hot-resident-{community.pk}-{compound_index}-{n}",
+                reported_at=now - dt.timedelta(days=2 * n + compound_index, hours=n),
+                source=SOURCE,
+                external_id=external_id,
+                assign_topic=False,
+            )
+        for territory in fit_territories(community):
+            fitted[territory.pk] = territory
+    for territory in fitted.values():
+        do_refresh_hot_issues(territory=territory)
+
+
 def _compounds(community) -> list:
     compounds = list(community.children.filter(kind="compound").order_by("order", "name")[:3])
     return compounds
@@ -113,3 +173,4 @@ def load(world) -> None:
                     ),
                 )
         do_refresh_topics(territory=community)
+    _load_hot_samples(world, now)

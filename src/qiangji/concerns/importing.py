@@ -277,6 +277,8 @@ CONCERN_COLUMNS = (
     "urgency_score",
     "priority_score",
     "topic_id",
+    "hot_issue_id",
+    "hot_issue_by_staff",
     "source",
     "external_id",
     "reported_at",
@@ -624,6 +626,8 @@ def store_items(
             score.urgency,
             score.score,
             None,  # topic
+            None,  # hot issue: joined by the refit the import enqueues
+            False,  # hot_issue_by_staff
             source,
             item["external_id"],
             moment(reported_at),

@@ -11,14 +11,22 @@ plain values (no model instances), so a reader never depends on the concerns mod
   ``response_rate``, ``solve_rate``, ``satisfaction_rate`` (0–1, None without tickets).
 - ``category_heat(community_ids, *, by="community", since=None)`` → rows
   ``{"row_id", "row", "community_id", "category", "count"}`` (open and closed reports).
+- ``top_hot_issues(territory, n=5)`` → the territory's hottest hot issues (热点问题) with an
+  open concern in it, as ``HotIssueSummary`` (label, heat, residents, supports, size, first,
+  last, active, url; ``as_dict()``), for dashboards and workbenches.
+- ``hot_issue_summary(ids)`` → ``{asked id: HotIssueSummary}`` for a plan citation or an
+  implementation item that links to hot issues; a merged hot issue's id maps to the one it
+  went into; an unknown id is left out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from qiangji.concerns.models import Concern, MeToo, Ticket, TicketState
@@ -136,3 +144,78 @@ def category_heat(
         }
         for row in rows
     ]
+
+
+# --- hot issues ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HotIssueSummary:
+    """One hot issue as other apps see it."""
+
+    id: int
+    label: str
+    heat: float
+    residents: int
+    supports: int
+    size: int
+    first: dt.datetime | None
+    last: dt.datetime | None
+    active: bool
+    url: str
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "heat": self.heat,
+            "residents": self.residents,
+            "supports": self.supports,
+            "size": self.size,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "active": self.active,
+            "url": self.url,
+        }
+
+
+def _summary(issue) -> HotIssueSummary:
+    return HotIssueSummary(
+        id=issue.pk,
+        label=issue.label,
+        heat=issue.heat,
+        residents=issue.residents,
+        supports=issue.supports,
+        size=issue.size,
+        first=issue.first_reported_at,
+        last=issue.last_reported_at,
+        active=issue.state == "active",
+        url=reverse("concerns:hot_issue", args=[issue.pk]),
+    )
+
+
+def top_hot_issues(territory, n: int = 5) -> list[HotIssueSummary]:
+    """Return the territory's n hottest active hot issues (with an open concern in it)."""
+    from qiangji.concerns.models import HotIssue
+
+    n = max(0, min(int(n), 100))
+    rows = HotIssue.objects.active().in_territory(territory).order_by("-heat", "-pk")[:n]
+    return [_summary(issue) for issue in rows]
+
+
+def hot_issue_summary(ids: Iterable[int]) -> dict[int, HotIssueSummary]:
+    """Return {asked id: summary}; a merged hot issue's id maps to the one it was merged into."""
+    from qiangji.concerns.models import HotIssue
+
+    wanted = {int(i) for i in ids}
+    rows = {h.pk: h for h in HotIssue.objects.filter(pk__in=wanted)}
+    out: dict[int, HotIssueSummary] = {}
+    for pk in wanted:
+        issue = rows.get(pk)
+        seen = set()
+        while issue is not None and issue.merged_into_id and issue.pk not in seen:
+            seen.add(issue.pk)
+            issue = HotIssue.objects.filter(pk=issue.merged_into_id).first() or issue
+            if issue.pk in seen:
+                break
+        if issue is not None:
+            out[pk] = _summary(issue)
+    return out

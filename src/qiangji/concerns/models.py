@@ -215,6 +215,16 @@ class Concern(models.Model):
     topic = models.ForeignKey(
         "Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
     )
+    hot_issue = models.ForeignKey(
+        "HotIssue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+        verbose_name=_("Hot issue"),
+    )
+    # Staff put this concern in its hot issue (or took it out): refits leave it there.
+    hot_issue_by_staff = models.BooleanField(default=False, db_default=False)
     source = models.CharField(max_length=60, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
     reported_at = models.DateTimeField(_("Reported at"), default=timezone.now, db_index=True)
@@ -458,6 +468,90 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class HotIssueState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    MERGED = "merged", _("Merged")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class HotIssueQuerySet(models.QuerySet):
+    def active(self) -> HotIssueQuerySet:
+        return self.filter(state=HotIssueState.ACTIVE)
+
+    def in_territory(self, territory) -> HotIssueQuerySet:
+        """Return the hot issues with an open concern in the territory (a community or above)."""
+        members = Concern.objects.in_territory(territory).open().filter(hot_issue__isnull=False)
+        return self.filter(pk__in=members.values("hot_issue_id"))
+
+
+class HotIssue(models.Model):
+    """One specific matter many residents raise: place · problem, with its concerns and heat."""
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="hot_issues"
+    )
+    label = models.CharField(_("Label"), max_length=120)
+    label_by_staff = models.BooleanField(default=False)
+    place = models.CharField(_("Place"), max_length=60, blank=True)
+    problem = models.CharField(_("Problem"), max_length=60, blank=True)
+    places = models.JSONField(default=list, blank=True)
+    terms = models.JSONField(default=dict, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    residents = models.PositiveIntegerField(_("Residents"), default=0)
+    likes = models.PositiveIntegerField(default=0)
+    me_too = models.PositiveIntegerField(default=0)
+    compounds = models.JSONField(default=list, blank=True)
+    trend = models.JSONField(default=list, blank=True)
+    first_reported_at = models.DateTimeField(null=True, blank=True)
+    last_reported_at = models.DateTimeField(null=True, blank=True)
+    urgency_factors = models.JSONField(default=list, blank=True)
+    care_score = models.FloatField(default=0.0)
+    urgency_score = models.FloatField(default=1.0)
+    heat = models.FloatField(_("Heat"), default=0.0, db_index=True)
+    state = models.CharField(
+        max_length=16, choices=HotIssueState.choices, default=HotIssueState.ACTIVE
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The one ticket for the whole matter: the ticket of its lead concern; the others follow it.
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="hot_issue"
+    )
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HotIssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-heat", "-pk"]
+        verbose_name = _("Hot issue")
+        verbose_name_plural = _("Hot issues")
+        indexes = [models.Index(fields=["territory", "state", "-heat"], name="hotissue_heat_idx")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def supports(self) -> int:
+        return self.likes + self.me_too
+
+
+class HotIssueModelStore(models.Model):
+    """What joining new concerns needs of a territory's last hot-issue fit (names, term space)."""
+
+    territory = models.OneToOneField(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    blob = models.BinaryField()
+    fitted_at = models.DateTimeField(default=timezone.now)
+    n_concerns = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"hot issues of {self.territory_id}"
 
 
 class TopicModelStore(models.Model):

@@ -31,6 +31,35 @@ def refresh_topics(territory_id: int) -> int:
 
 
 @task
+def refresh_hot_issues(territory_id: int) -> int:
+    """Refit the hot issues of a territory (see `hotissues.fit_territories`); return how many."""
+    from qiangji.concerns.hotissues import do_refresh_hot_issues, fit_territories
+    from qiangji.territories.models import Territory
+
+    territory = Territory.objects.filter(pk=territory_id).first()
+    if territory is None:
+        return 0
+    return sum(len(do_refresh_hot_issues(territory=t)) for t in fit_territories(territory))
+
+
+@task
+def refresh_all_hot_issues() -> int:
+    """Refit the hot issues of every subdistrict (or lone community) with open concerns."""
+    from qiangji.concerns.hotissues import do_refresh_hot_issues, fit_territories
+    from qiangji.concerns.models import Concern
+    from qiangji.territories.models import Territory
+
+    ids = set(Concern.objects.open().values_list("community_id", flat=True).distinct())
+    targets = {}
+    for community in Territory.objects.filter(pk__in=ids):
+        for t in fit_territories(community):
+            targets[t.pk] = t
+    for territory in targets.values():
+        do_refresh_hot_issues(territory=territory)
+    return len(targets)
+
+
+@task
 def refresh_priorities(territory_id: int | None = None) -> int:
     """Recompute the priority of every open concern (recency decays daily); return how many.
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qiangji.concerns import views
+from qiangji.concerns import hotissue_views, views
 
 app_name = "concerns"
 urlpatterns = [
@@ -9,6 +9,17 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("topics/", views.topics, name="topics"),
     path("stats/", views.stats, name="stats"),
+    path("hot/", hotissue_views.hot_issue_list, name="hot_issues"),
+    path("hot/<int:pk>/", hotissue_views.hot_issue, name="hot_issue"),
+    path("hot/<int:pk>/rename/", hotissue_views.hot_issue_rename, name="hot_issue_rename"),
+    path("hot/<int:pk>/merge/", hotissue_views.hot_issue_merge, name="hot_issue_merge"),
+    path("hot/<int:pk>/split/", hotissue_views.hot_issue_split, name="hot_issue_split"),
+    path(
+        "hot/<int:pk>/move-out/<int:concern_pk>/",
+        hotissue_views.hot_issue_move_out,
+        name="hot_issue_move_out",
+    ),
+    path("hot/<int:pk>/ticket/", hotissue_views.hot_issue_ticket, name="hot_issue_ticket"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/ticket/", views.ticket_action, name="ticket_action"),
     path("<int:pk>/category/", views.recategorise, name="recategorise"),

@@ -360,11 +360,27 @@ def top(request: HttpRequest) -> HttpResponse:
     cared, urgent = top_lists(territory)
     for concern in [*cared, *urgent]:
         concern.explanation = actions.priority_of(concern).explain()
+    from qiangji.concerns.hotissues import explain_heat
+    from qiangji.concerns.models import HotIssue
+
+    # 最关切: the hot issues first (whole matters), then the single concerns.
+    hot = list(
+        HotIssue.objects.active()
+        .in_territory(territory)
+        .select_related("ticket")
+        .order_by("-heat", "-pk")[:5]
+    )
+    for issue in hot:
+        issue.explanation = explain_heat(issue)
+    cared = [
+        c for c in cared if c.hot_issue_id is None or c.hot_issue_id not in {h.pk for h in hot}
+    ]
     return render(
         request,
         "concerns/top.html",
         {
             "territory": territory,
+            "hot": hot,
             "cared": cared,
             "urgent": urgent,
             "communities": access.visible_territories()

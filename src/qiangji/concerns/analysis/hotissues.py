@@ -78,7 +78,9 @@ PLACE_SUFFIXES = (
 )  # fmt: skip
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, PLACE_SUFFIXES), key=len, reverse=True)))
 # A name never starts with these (they belong to the sentence around it).
-_BAD_START = set("的在是我了和与及对该本这那个们从到向给把被将说有位号栋楼层期请求附近旁边门口里内外上下前后让叫称由于为所等各每此其")
+_BAD_START = set(
+    "的在是我了和与及对该本这那个们从到向给把被将说有位号栋楼层期请求附近旁边门口里内外上下前后让叫称由于为所等各每此其"
+)
 _NAME_CHARS_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 # The board's anonymised city, district and county codes ("A市", "A5区", "K9县").
 _CODE_RE = re.compile(r"[A-Za-z]\d{0,2}(?:市|区|县)")
@@ -181,12 +183,23 @@ def suffix_candidates(runs: list[list[tuple[str, str]]], *, max_chars: int = 12)
                     break
                 if len(name) - suffix_len < 2:
                     continue
-                if t.startswith(_NO_START_TAGS) or w in LEFT_STOP or w in STOPWORDS or w in GENERIC_TERMS:
+                if (
+                    t.startswith(_NO_START_TAGS)
+                    or w in LEFT_STOP
+                    or w in STOPWORDS
+                    or w in GENERIC_TERMS
+                ):
                     continue
                 if w.isdigit():
                     continue
                 # 住宅小区, 居民小区, 快速路, 幸福家园: one ordinary word before the suffix.
-                if start == end - 1 and word == suffix.group() and t in _COMMON_TAGS:
+                # (a noun before a one-character suffix is usually a name: 石榴苑, 汇金路).
+                if (
+                    start == end - 1
+                    and word == suffix.group()
+                    and t in _COMMON_TAGS
+                    and (suffix_len > 1 or t not in ("n", "s", "f", "t"))
+                ):
                     continue
                 variants.append(name)
             if variants:
@@ -652,5 +665,7 @@ def from_state(state: dict) -> tuple[PlaceLexicon, TermSpace]:
         n_docs=int(state.get("n_docs", 0)),
     )
     terms = list(state.get("terms", []))
-    space = TermSpace({t: i for i, t in enumerate(terms)}, np.array(state.get("idf", []), dtype=float))
+    space = TermSpace(
+        {t: i for i, t in enumerate(terms)}, np.array(state.get("idf", []), dtype=float)
+    )
     return lexicon, space

@@ -55,7 +55,28 @@ def _batch(world) -> dict:
     return {"pk": batch.pk}
 
 
+def _hot(world) -> dict:
+    from qiangji.concerns.models import HotIssue
+
+    issue = HotIssue.objects.active().filter(concerns__community=world.shiliuyuan).first()
+    return {"pk": issue.pk}
+
+
+def _hot_member(world) -> dict:
+    from qiangji.concerns.models import HotIssue
+
+    issue = HotIssue.objects.active().filter(concerns__community=world.shiliuyuan).first()
+    return {"pk": issue.pk, "concern_pk": issue.concerns.first().pk}
+
+
 ROUTES = [
+    Route("concerns:hot_issues", WITH_ROLE),
+    Route("concerns:hot_issue", READERS, _hot),
+    Route("concerns:hot_issue_rename", WORKERS, _hot, method="post", data=lambda w: {"label": "x"}),
+    Route("concerns:hot_issue_merge", WORKERS, _hot, method="post"),
+    Route("concerns:hot_issue_split", WORKERS, _hot, method="post"),
+    Route("concerns:hot_issue_ticket", WORKERS, _hot, method="post"),
+    Route("concerns:hot_issue_move_out", WORKERS, _hot_member, method="post"),
     Route("concerns:index", WITH_ROLE),
     Route("concerns:top", WITH_ROLE),
     Route("concerns:topics", WITH_ROLE),
