@@ -281,6 +281,8 @@ def generate(ctx) -> dict[str, int]:
                         score.urgency,
                         score.score,
                         None,
+                        None,  # hot issue: found by the next refit
+                        False,
                         "generate",
                         "",
                         db.moment(reported),
