@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from qiangji.accounts.backends import clear_failures, locked_until, record_failure
+from qiangji.accounts.backends import client_blocked, locked_until
 from qiangji.accounts.models import ROLE_TERRITORY_KINDS, Role, RoleGrant, User, mobile_validator
 from qiangji.lib import limits
 from qiangji.territories.models import Territory
@@ -34,20 +35,32 @@ class LoginForm(forms.Form):
         password = data.get("password")
         if not identifier or not password:
             return data
-        until = locked_until(identifier)
-        if until:
-            raise forms.ValidationError(
-                _("Too many failed attempts. This account is locked until %(time)s.")
-                % {"time": formats.time_format(until.astimezone(), "H:i")},
-                code="locked",
-            )
+        # The backend counts every attempt (this form, /admin/login/, any other path).
         user = authenticate(self.request, username=identifier, password=password)
         if user is None:
-            record_failure(identifier)
+            until = locked_until(identifier)
+            if until:
+                raise forms.ValidationError(
+                    _(
+                        "Too many failed attempts: this account is locked until %(time)s. "
+                        "Wait until then, or ask your subdistrict administrator to unlock it "
+                        "(People → the person → Unlock)."
+                    )
+                    % {"time": formats.time_format(until.astimezone(), "H:i")},
+                    code="locked",
+                )
+            if client_blocked(self.request):
+                raise forms.ValidationError(
+                    _(
+                        "Too many failed logins from this network. Wait %(minutes)d minutes "
+                        "and try again."
+                    )
+                    % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+                    code="throttled",
+                )
             raise forms.ValidationError(
                 _("The username/mobile or password is wrong."), code="invalid_login"
             )
-        clear_failures(identifier)
         self.user = user
         return data
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("people/<int:pk>/grants/<int:grant_pk>/revoke/", views.revoke_grant, name="revoke_grant"),
 ]

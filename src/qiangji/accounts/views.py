@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from qiangji.accounts.backends import account_locked_until, do_unlock
 from qiangji.accounts.forms import GrantForm, LoginForm, PersonForm, ProfileForm, TokenForm
 from qiangji.accounts.models import ApiToken, Role, RoleGrant, User
 from qiangji.accounts.permissions import access_for, require
@@ -179,8 +180,26 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/person.html",
-        {"person": person, "grants": grants, "grant_form": grant_form, "manageable": territories},
+        {
+            "person": person,
+            "grants": grants,
+            "grant_form": grant_form,
+            "manageable": territories,
+            "locked_until": account_locked_until(person),
+        },
     )
+
+
+@login_required
+@require_POST
+def unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let a person locked out by failed logins try again at once."""
+    person, _access = _get_person_for_admin(request, pk)
+    if do_unlock(user=person):
+        messages.success(request, _("%(name)s can log in again.") % {"name": person})
+    else:
+        messages.info(request, _("%(name)s was not locked.") % {"name": person})
+    return redirect("accounts:person", pk=person.pk)
 
 
 @login_required

@@ -27,7 +27,8 @@ def test_a_wrong_password_is_refused_with_a_message(client, shiliuyuan_secretary
 def test_five_failures_lock_the_account_even_for_the_right_password(client, shiliuyuan_secretary):
     for _ in range(5):
         client.post(LOGIN, {"username": "shiliuyuan", "password": "wrong"})
-    assert LoginLock.objects.get(identifier="shiliuyuan").locked_until is not None
+    lock = LoginLock.objects.get(identifier=f"user:{shiliuyuan_secretary.pk}")
+    assert lock.locked_until is not None
     response = client.post(LOGIN, {"username": "shiliuyuan", "password": "demo-pass-123"})
     assert response.status_code == 400
     assert "锁定" in response.content.decode()
@@ -37,7 +38,7 @@ def test_a_success_clears_earlier_failures(client, shiliuyuan_secretary):
     for _ in range(3):
         client.post(LOGIN, {"username": "shiliuyuan", "password": "wrong"})
     client.post(LOGIN, {"username": "shiliuyuan", "password": "demo-pass-123"})
-    assert not LoginLock.objects.filter(identifier="shiliuyuan").exists()
+    assert not LoginLock.objects.filter(identifier=f"user:{shiliuyuan_secretary.pk}").exists()
 
 
 def test_login_never_redirects_to_another_site(client, shiliuyuan_secretary):

@@ -17,6 +17,9 @@ ROUTES = [
     Route("accounts:person_create", ADMINS),
     Route("accounts:person", ADMINS, kwargs=lambda w: {"pk": w.users["shiliuyuan"].pk}),
     Route(
+        "accounts:unlock", ADMINS, kwargs=lambda w: {"pk": w.users["shiliuyuan"].pk}, method="post"
+    ),
+    Route(
         "accounts:revoke_grant",
         ADMINS,
         kwargs=lambda w: {"pk": w.users["shiliuyuan"].pk, "grant_pk": _grant_pk(w)},
