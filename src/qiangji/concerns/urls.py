@@ -33,5 +33,6 @@ urlpatterns = [
     path("c/<int:community_pk>/similar/", views.public_similar, name="public_similar"),
     path("c/<int:community_pk>/metoo/<int:pk>/", views.public_metoo, name="public_metoo"),
     path("c/<int:community_pk>/thanks/", views.public_thanks, name="public_thanks"),
+    path("c/<int:community_pk>/follow/<str:token>/", views.public_concern, name="public_concern"),
     path("c/<int:community_pk>/poster/", views.poster, name="poster"),
 ]

@@ -140,6 +140,36 @@ def _count_submission(request: HttpRequest, community: Territory) -> None:
     _form_limit().hit(f"{community.pk}:{client_key(request)}")
 
 
+# --- what other apps report about a concern (plug-ins) ----------------------------------------
+FOLLOW_SALT = "concerns.follow"
+
+
+def follow_token(concern_pk: int) -> str:
+    """Return the unguessable token of a concern's public page (given to the resident)."""
+    from django.core import signing
+
+    return signing.dumps(concern_pk, salt=FOLLOW_SALT, compress=True)
+
+
+def concern_outcomes(concern_ids: list[int]) -> dict[int, list[dict]]:
+    """Return what other apps say about the concerns, e.g. "已纳入…品牌项目《…》，进度 80%".
+
+    The concerns app imports no capability: any app whose ``interface.py`` declares
+    ``concern_progress(concern_ids) -> {id: [{"text", "done", "url", ...}]}`` is asked
+    (found with ``core.plugins.app_modules``; the implementation app declares it).
+    """
+    from qiangji.core.plugins import app_modules
+
+    found: dict[int, list[dict]] = {pk: [] for pk in concern_ids}
+    for module in app_modules("interface"):
+        hook = getattr(module, "concern_progress", None)
+        if hook is None:
+            continue
+        for pk, entries in hook(concern_ids).items():
+            found.setdefault(pk, []).extend(entries)
+    return found
+
+
 # --- the public phone form --------------------------------------------------------------------
 def _similar(community: Territory, text: str):
     return (
@@ -240,10 +270,42 @@ def public_thanks(request: HttpRequest, community_pk: int) -> HttpResponse:
     community = _public_community(community_pk)
     metoo = request.session.pop("concerns_metoo", None)
     filed = request.session.pop("concerns_last_filed", None)
+    followed = filed or (metoo or {}).get("pk")
     return render(
         request,
         "concerns/public_thanks.html",
-        {"community": community, "metoo": metoo, "filed": filed},
+        {
+            "community": community,
+            "metoo": metoo,
+            "filed": filed,
+            "follow": follow_token(followed) if followed else "",
+        },
+    )
+
+
+@require_GET
+def public_concern(request: HttpRequest, community_pk: int, token: str) -> HttpResponse:
+    """A concern's public page for the resident who raised or supported it (no personal data)."""
+    from django.core import signing
+
+    community = _public_community(community_pk)
+    try:
+        pk = int(signing.loads(token[:200], salt=FOLLOW_SALT))
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Http404 from None
+    concern = get_object_or_404(
+        Concern.objects.select_related("ticket"), pk=pk, community=community
+    )
+    ticket = getattr(concern, "ticket", None)
+    return render(
+        request,
+        "concerns/public_concern.html",
+        {
+            "community": community,
+            "concern": concern,
+            "ticket": ticket,
+            "outcomes": concern_outcomes([concern.pk])[concern.pk],
+        },
     )
 
 
@@ -468,6 +530,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "actions_labels": dict(TicketAction.choices),
         "states": TicketState.choices,
+        "outcomes": concern_outcomes([concern.pk])[concern.pk],
     }
     template = "concerns/detail.html#ticket" if request.htmx else "concerns/detail.html"
     return render(request, template, context)

@@ -10,6 +10,7 @@ code finds it here:
 | `jobs.py`     | `JOBS: tuple[core.schedule.Job, ...]`              | `core.schedule`         |
 | `demo.py`     | `load(world)`                                      | `core.demo`             |
 | `workbench.py`| `todos(request, access)`, `figures(request, access)` | `core.workbench`      |
+| `interface.py`| `concern_progress(concern_ids)` (optional)          | the concerns pages      |
 | `generate.py` | `generate(ctx) -> dict[str, int]` (rows made)      | `core.generate`         |
 | `finder.py`   | `find(request, access, query, limit) -> list[Found]` | `core.finder` (search) |
 """

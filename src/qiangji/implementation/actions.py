@@ -306,15 +306,39 @@ def _children_values(parent_id: int) -> list[tuple[Decimal, Decimal]]:
     )
 
 
-def roll_up(item: Item) -> None:
-    """Recompute the progress of the item's ancestors, then its delivery's (a few queries)."""
+def roll_up(item: Item, *, by=None) -> None:
+    """Recompute the progress of the item's ancestors, then its delivery's (a few queries).
+
+    A parent's status follows its parts: 100% makes it done, work under way moves it from
+    not started (or back from done) to in progress; a cancelled or delayed parent keeps its
+    status. Each such change is written on its timeline like any other.
+    """
     parent_id = item.parent_id
+    statuses = None
     while parent_id is not None:
         value = weighted_progress(_children_values(parent_id))
-        if value is not None:
+        parent = Item.objects.select_related("status", "programme").get(pk=parent_id)
+        if value is not None and value != parent.progress:
             Item.objects.filter(pk=parent_id).update(progress=value)
-        parent_id = Item.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+        if value is not None:
+            statuses = statuses or ensure_statuses(parent.programme)
+            target = _parent_status(parent.status, value, statuses)
+            if target is not None and target.pk != parent.status_id:
+                _change_status(parent, target, by=by, note=_("Follows its parts"))
+                parent.completed_at = timezone.now() if target.meaning == Meaning.DONE else None
+                parent.save(update_fields=["status", "last_update_at", "revision", "completed_at"])
+        parent_id = parent.parent_id
     _delivery_from_lines(item.delivery_id)
+
+
+def _parent_status(current: Status, value: Decimal, statuses: dict[str, Status]) -> Status | None:
+    if current.meaning in (Meaning.CANCELLED, Meaning.DELAYED):
+        return None
+    if value >= HUNDRED:
+        return status_for(statuses, Meaning.DONE)
+    if value > 0 and (current.meaning == Meaning.DONE or current.key == "not_started"):
+        return statuses.get("in_progress")
+    return None
 
 
 def _delivery_from_lines(delivery_id: int) -> Decimal | None:
@@ -507,7 +531,7 @@ def do_update_item(
         result.milestone = milestone
     Delivery.objects.filter(pk=item.delivery_id).update(last_update_at=now)
     if result.saved:
-        roll_up(item)
+        roll_up(item, by=by)
         if item.status.meaning == Meaning.DONE and before_meaning != Meaning.DONE:
             transaction.on_commit(lambda: close_the_loop(item_id=item.pk))
     return result

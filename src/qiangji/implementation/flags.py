@@ -63,11 +63,12 @@ def worker_paths(access) -> list[str] | None:
 
 def flag_counts(items: QuerySet, *, programme_ids=None) -> dict:
     """Return counts and oldest dates of overdue, stuck and pressed items (one query + rules)."""
+    stuck = stuck_q(programme_ids)
     return items.aggregate(
         overdue=Count("pk", filter=overdue_q()),
         overdue_oldest=Min("deadline", filter=overdue_q()),
-        stuck=Count("pk", filter=stuck_q(programme_ids)),
-        stuck_oldest=Min("last_update_at", filter=stuck_q(programme_ids)),
+        stuck=Count("pk", filter=stuck),
+        stuck_oldest=Min("last_update_at", filter=stuck),
         pressed=Count("pk", filter=pressed_q()),
         pressed_oldest=Min("pressed_at", filter=pressed_q()),
     )

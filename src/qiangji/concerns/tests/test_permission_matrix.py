@@ -40,6 +40,12 @@ def _community(world) -> dict:
     return {"community_pk": world.shiliuyuan.pk}
 
 
+def _follow(world) -> dict:
+    from qiangji.concerns.views import follow_token
+
+    return {"community_pk": world.shiliuyuan.pk, "token": follow_token(_concern(world)["pk"])}
+
+
 def _metoo(world) -> dict:
     return {"community_pk": world.shiliuyuan.pk, **_concern(world)}
 
@@ -102,6 +108,7 @@ ROUTES = [
     Route("concerns:public_similar", EVERYONE, _community, query="?text=电梯坏了"),
     Route("concerns:public_metoo", EVERYONE, _metoo, method="post"),
     Route("concerns:public_thanks", EVERYONE, _community),
+    Route("concerns:public_concern", EVERYONE, _follow),
     Route("concerns:poster", WORKERS, _community),
 ]
 
