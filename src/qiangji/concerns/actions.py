@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import threading
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiangji.concerns.analysis import dedup
-from qiangji.concerns.analysis.priority import priority
 from qiangji.concerns.analysis.routing import RoutingModel
 from qiangji.concerns.analysis.topics import TopicModel
+from qiangji.concerns.filing import (  # noqa: F401 — the actions' public names, as before
+    DUPLICATE_WINDOW,
+    EMERGENCY_RE,
+    MAX_LIKES,
+    UTILITIES_RE,
+    ConcernError,
+    _regroup,
+    _regroup_many,
+    _ticket_kind,
+    active_routing_model,
+    concerns_imported,
+    ensure_default_categories,
+    load_territory_words,
+    priority_of,
+    refresh_priority,
+    route_texts,
+    routing_retrain_due,
+    validate_text,
+)
 from qiangji.concerns.models import (
-    MAX_TEXT_LENGTH,
     Category,
     Channel,
     Concern,
@@ -27,87 +42,15 @@ from qiangji.concerns.models import (
     Ticket,
     TicketAction,
     TicketEvent,
-    TicketKind,
     TicketState,
     Topic,
     TopicModelStore,
 )
-from qiangji.lib.text import has_meaningful_text, normalise
+from qiangji.lib.text import normalise
 
-# How many of a community's open concerns a new one is compared with for duplicates.
-DUPLICATE_WINDOW = 500
-# Likes beyond this are an export's error, and would overflow the column.
-MAX_LIKES = 1_000_000
 # Staff corrections between two retrainings of the routing model.
 RETRAIN_EVERY = 20
 MIN_TRAINING_EXAMPLES = 20
-
-_EMERGENCY_RE = re.compile(
-    "困人|被困|起火|火灾|失火|着火|燃气泄漏|煤气泄漏|漏电|触电|坍塌|倒塌|爆管|坠落"
-)
-_UTILITIES_RE = re.compile(
-    "停水|断水|没水|停电|断电|没电|停气|燃气|天然气|暖气|供暖|供热|水管|跳闸"
-)
-
-
-class ConcernError(ValueError):
-    """A concern or ticket request that cannot be carried out; the message is for the person."""
-
-
-# --- routing ------------------------------------------------------------------------------
-_model_cache: dict[str, object] = {}
-_model_lock = threading.Lock()
-
-
-def active_routing_model() -> RoutingModel | None:
-    """Return the newest active trained routing model (cached per process by its id)."""
-    row = RoutingModelStore.objects.filter(active=True).only("pk").first()
-    if row is None:
-        return None
-    with _model_lock:
-        if _model_cache.get("pk") != row.pk:
-            blob = RoutingModelStore.objects.values_list("blob", flat=True).get(pk=row.pk)
-            _model_cache["model"] = RoutingModel.from_bytes(bytes(blob))
-            _model_cache["pk"] = row.pk
-        return _model_cache["model"]  # type: ignore[return-value]
-
-
-def ensure_default_categories() -> None:
-    """Create the default taxonomy when the table is empty (a fresh or flushed database)."""
-    if Category.objects.exists():
-        return
-    import importlib
-
-    defaults = importlib.import_module(
-        "qiangji.concerns.migrations.0002_default_categories"
-    ).DEFAULTS
-    for order, (name, keywords) in enumerate(defaults):
-        Category.objects.get_or_create(name=name, defaults={"keywords": keywords, "order": order})
-
-
-def route_texts(texts: list[str]) -> list[tuple[Category | None, float]]:
-    """Return a category and confidence per text: from the trained model, else from keywords."""
-    categories = {c.name: c for c in Category.objects.filter(active=True)}
-    if not categories:
-        ensure_default_categories()
-        categories = {c.name: c for c in Category.objects.filter(active=True)}
-    model = active_routing_model()
-    if model is not None:
-        return [(categories.get(r.category), r.confidence) for r in model.predict(texts)]
-    out: list[tuple[Category | None, float]] = []
-    keyword_lists = [(c, c.keyword_list()) for c in categories.values()]
-    for text in texts:
-        norm = normalise(text)
-        hits = [(sum(norm.count(w) for w in words), c) for c, words in keyword_lists]
-        hits = [h for h in hits if h[0] > 0]
-        if not hits:
-            out.append((categories.get("其他"), 0.0))
-            continue
-        hits.sort(key=lambda h: (-h[0], h[1].order))
-        total = sum(h[0] for h in hits)
-        # Keyword routing is a guess: its confidence is the share of keyword hits, at most 0.6.
-        out.append((hits[0][1], round(min(0.6, hits[0][0] / total * 0.6), 4)))
-    return out
 
 
 def do_train_routing(*, by=None) -> RoutingModelStore | None:
@@ -129,140 +72,7 @@ def do_train_routing(*, by=None) -> RoutingModelStore | None:
     return store
 
 
-# --- the user dictionary -------------------------------------------------------------------
-_territory_words_state: dict[str, int] = {}
-
-
-def load_territory_words() -> None:
-    """Add the names of communities, compounds and grids to the segmenter's user dictionary.
-
-    Names are added with and without their level suffix (石榴园社区 and 石榴园), so they stay
-    whole words, and topic labels leave them out (they say where, not what). Reloaded when
-    the number of territories changes.
-    """
-    from qiangji.lib.text import default_segmenter
-    from qiangji.territories.models import Kind, Territory
-
-    count = Territory.objects.count()
-    if _territory_words_state.get("count") == count:
-        return
-    names = Territory.objects.filter(
-        kind__in=[Kind.COMMUNITY, Kind.COMPOUND, Kind.SUBDISTRICT]
-    ).values_list("name", flat=True)
-    words = set()
-    for name in names:
-        words.add(name)
-        stem = re.sub(r"(社区|小区|街道|网格)$", "", name)
-        if len(stem) >= 2:
-            words.add(stem)
-    default_segmenter().add_words(sorted(words))
-    _territory_words_state["count"] = count
-
-
 # --- filing -------------------------------------------------------------------------------
-def _ticket_kind(text: str) -> str:
-    norm = normalise(text)
-    if _EMERGENCY_RE.search(norm):
-        return TicketKind.EMERGENCY
-    if _UTILITIES_RE.search(norm):
-        return TicketKind.UTILITIES
-    return TicketKind.GENERAL
-
-
-def refresh_priority(concern: Concern, *, save: bool = True) -> Concern:
-    """Recompute a concern's priority from its group, me-too, likes, age, text and ticket."""
-    deadline = ""
-    ticket = getattr(concern, "ticket", None) if concern.pk else None
-    if ticket is not None and not ticket.is_done:
-        left = (ticket.deadline_at - timezone.now()).total_seconds()
-        deadline = "overdue" if left < 0 else ("soon" if left < 86400 else "")
-    result = priority(
-        text=f"{concern.title} {concern.text}",
-        residents=concern.residents,
-        me_too=concern.me_too_count,
-        likes=concern.likes,
-        age_days=concern.age_days,
-        deadline=deadline,
-        staff_flag=concern.staff_flag or bool(ticket and ticket.supervised),
-    )
-    concern.urgency_factors = list(result.factors)
-    concern.care_score = result.care
-    concern.urgency_score = result.urgency
-    concern.priority_score = result.score
-    if save and concern.pk:
-        Concern.objects.filter(pk=concern.pk).update(
-            urgency_factors=concern.urgency_factors,
-            care_score=result.care,
-            urgency_score=result.urgency,
-            priority_score=result.score,
-        )
-    return concern
-
-
-def priority_of(concern: Concern):
-    """Return the Priority breakdown of a concern as stored, for the tooltip."""
-    return priority(
-        text=f"{concern.title} {concern.text}",
-        residents=concern.residents,
-        me_too=concern.me_too_count,
-        likes=concern.likes,
-        age_days=concern.age_days,
-        factors=tuple(concern.urgency_factors or ()),
-        deadline="overdue" if hasattr(concern, "ticket") and concern.ticket.is_overdue else "",
-        staff_flag=concern.staff_flag or (hasattr(concern, "ticket") and concern.ticket.supervised),
-    )
-
-
-def _regroup(root: Concern) -> None:
-    """Recount the distinct residents and likes of a group into its root and reprioritise it."""
-    members = list(Concern.objects.filter(pk=root.pk) | Concern.objects.filter(duplicate_of=root))
-    keys = {m.reporter_key or f"#{m.pk}" for m in members}
-    root.residents = len(keys)
-    root.likes = sum(m.likes for m in members)
-    root.last_reported_at = max(m.reported_at for m in members)
-    Concern.objects.filter(pk=root.pk).update(
-        residents=root.residents, likes=root.likes, last_reported_at=root.last_reported_at
-    )
-    refresh_priority(root)
-
-
-def _regroup_many(root_ids) -> None:
-    """`_regroup` for many groups at once: three queries whatever their number (bulk import)."""
-    root_ids = sorted(set(root_ids))
-    if not root_ids:
-        return
-    roots = list(Concern.objects.filter(pk__in=root_ids).select_related("ticket"))
-    keys: dict[int, set[str]] = {pk: set() for pk in root_ids}
-    likes: dict[int, int] = dict.fromkeys(root_ids, 0)
-    latest: dict[int, dt.datetime] = {}
-    members = Concern.objects.filter(
-        Q(pk__in=root_ids) | Q(duplicate_of_id__in=root_ids)
-    ).values_list("pk", "duplicate_of_id", "reporter_key", "likes", "reported_at")
-    for pk, duplicate_of, key, liked, reported_at in members:
-        group = pk if pk in keys else duplicate_of
-        keys[group].add(key or f"#{pk}")
-        likes[group] += liked
-        latest[group] = max(latest.get(group, reported_at), reported_at)
-    for root in roots:
-        root.residents = len(keys[root.pk])
-        root.likes = likes[root.pk]
-        root.last_reported_at = latest.get(root.pk, root.reported_at)
-        refresh_priority(root, save=False)
-    Concern.objects.bulk_update(
-        roots,
-        [
-            "residents",
-            "likes",
-            "last_reported_at",
-            "urgency_factors",
-            "care_score",
-            "urgency_score",
-            "priority_score",
-        ],
-        batch_size=500,
-    )
-
-
 def find_duplicate(community, text: str, *, exclude_pk: int | None = None) -> Concern | None:
     """Return the open concern of the community that reports the same matter, if any."""
     candidates = list(
@@ -293,19 +103,6 @@ def similar_open_concerns(community, text: str, *, limit: int = 5) -> list[tuple
     )
     matches = dedup.similar(text, [f"{c.title} {c.text}" for c in candidates], limit=limit)
     return [(candidates[m.index], m.score) for m in matches]
-
-
-def validate_text(text: str) -> str:
-    """Return the text trimmed, or raise ConcernError when it is empty, emoji-only or too long."""
-    # No database text column can hold NUL; it never carries meaning in a concern.
-    text = (text or "").replace("\x00", "").strip()
-    if not has_meaningful_text(text):
-        raise ConcernError(_("Please describe the matter in words (not only symbols or emoji)."))
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ConcernError(
-            _("Please keep the description under %(n)d characters.") % {"n": MAX_TEXT_LENGTH}
-        )
-    return text
 
 
 @transaction.atomic
@@ -436,9 +233,7 @@ def do_recategorise(*, concern: Concern, category: Category, by) -> Concern:
     )
     corrections = Concern.objects.filter(category_by_staff=True).count()
     if corrections >= MIN_TRAINING_EXAMPLES and corrections % RETRAIN_EVERY == 0:
-        from qiangji.concerns.tasks import retrain_routing
-
-        transaction.on_commit(lambda: retrain_routing.enqueue())
+        transaction.on_commit(lambda: routing_retrain_due.send(sender=Concern))
     return concern
 
 
@@ -756,14 +551,15 @@ def do_run_import(*, batch) -> None:
             progress["rejects"] = rejects
         ImportBatch.objects.filter(pk=batch.pk).update(**progress)
         importing.TIMER.lap("progress")
-    from qiangji.concerns.tasks import refresh_hot_issues, refresh_topics, retrain_routing
-
-    # Imported categories are labelled history: learn from them; new concerns change topics.
-    if created and any(item.values.get("category") for item in good):
-        transaction.on_commit(lambda: retrain_routing.enqueue())
+    # Imported categories are labelled history: learn from them; new concerns change topics
+    # and hot issues (`tasks` enqueues that work on this signal).
     if created:
-        transaction.on_commit(lambda: refresh_topics.enqueue(community.pk))
-        transaction.on_commit(lambda: refresh_hot_issues.enqueue(community.pk))
+        labelled = any(item.values.get("category") for item in good)
+        transaction.on_commit(
+            lambda: concerns_imported.send(
+                sender=Concern, community_id=community.pk, labelled=labelled
+            )
+        )
     ImportBatch.objects.filter(pk=batch.pk).update(
         state=ImportState.DONE,
         processed_rows=len(rows),

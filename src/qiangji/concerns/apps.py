@@ -10,6 +10,9 @@ class ConcernsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_install_search, sender=self)
+        from qiangji.concerns import tasks
+
+        tasks.connect_signals()
         from qiangji.audit import registry
         from qiangji.concerns import models
 

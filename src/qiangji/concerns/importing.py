@@ -397,7 +397,7 @@ def group_compact(docs: list[str]) -> list[int]:
 
 def route(texts: list[str], norms: list[str]) -> list[tuple]:
     """`actions.route_texts(texts)`; the keyword fallback reads the texts' normal forms."""
-    from qiangji.concerns.actions import (
+    from qiangji.concerns.filing import (
         active_routing_model,
         ensure_default_categories,
         route_texts,
@@ -483,7 +483,7 @@ def store_items(
     from django.db import connection
     from django.utils import timezone
 
-    from qiangji.concerns import actions
+    from qiangji.concerns import filing as actions
     from qiangji.concerns.analysis.priority import _FACTOR_RES, priority
     from qiangji.concerns.models import (
         Channel,
@@ -577,7 +577,7 @@ def store_items(
     by_id = by.pk if getattr(by, "is_authenticated", False) else None
     community_id = community.pk
     hours = {kind: DeadlineRule.hours_for(kind) for kind in TicketKind.values}
-    emergency, utilities = actions._EMERGENCY_RE, actions._UTILITIES_RE
+    emergency, utilities = actions.EMERGENCY_RE, actions.UTILITIES_RE
     # (the row, its id and duplicate link filled in later; its group; ticket kind; reported at)
     roots, followers = [], []
     root_docs, follower_docs = [], []  # their compact forms, for the next chunks' comparisons

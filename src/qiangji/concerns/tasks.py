@@ -164,3 +164,23 @@ def purge_personal_data() -> int:
 
     days = getattr(settings, "CONCERNS_RETENTION_DAYS", 180)
     return do_purge_personal_data(older_than=dt.timedelta(days=days))
+
+
+# --- what the actions announce (they never import this module) ------------------------------
+def _on_retrain_due(sender, **kwargs) -> None:
+    retrain_routing.enqueue()
+
+
+def _on_imported(sender, *, community_id: int, labelled: bool = False, **kwargs) -> None:
+    if labelled:
+        retrain_routing.enqueue()
+    refresh_topics.enqueue(community_id)
+    refresh_hot_issues.enqueue(community_id)
+
+
+def connect_signals() -> None:
+    """Connect the receivers (called once from the app's ready())."""
+    from qiangji.concerns.filing import concerns_imported, routing_retrain_due
+
+    routing_retrain_due.connect(_on_retrain_due, dispatch_uid="concerns-retrain-due")
+    concerns_imported.connect(_on_imported, dispatch_uid="concerns-imported")

@@ -179,6 +179,23 @@ class RoutingModel:
         best = probs.argmax(axis=1)
         return [Route(self.classes_[b], round(float(probs[i, b]), 4)) for i, b in enumerate(best)]
 
+    def predict_top(self, texts: Sequence[str], k: int = 2) -> list[list[Route]]:
+        """Return the k best categories with their confidences for each text, best first."""
+        if not texts:
+            return []
+        probs = _softmax(self.decision_scores(texts) * self.temperature)
+        order = np.argsort(-probs, axis=1)[:, :k]
+        return [
+            [Route(self.classes_[j], round(float(probs[i, j]), 4)) for j in row]
+            for i, row in enumerate(order)
+        ]
+
+    def confidences(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """Return the best category of each text and its (unrounded) confidence."""
+        probs = _softmax(self.decision_scores(texts) * self.temperature)
+        best = probs.argmax(axis=1)
+        return [self.classes_[b] for b in best], probs[np.arange(len(best)), best]
+
     def predict_labels(self, texts: Sequence[str]) -> list[str]:
         """Return only the best category for each text."""
         return [route.category for route in self.predict(texts)]
@@ -280,3 +297,77 @@ def evaluate(
     """Return `scores` of a RoutingModel trained on the first pair and tested on the second."""
     model = RoutingModel().fit(train_texts, train_labels, calibrate=False)
     return scores(list(test_labels), model.predict_labels(test_texts))
+
+
+# --- routing without a person ----------------------------------------------------------------
+AUTO_PRECISION = 0.98  # what staff accept: at most 1 wrong category in 50 sent on by itself
+AUTO_FOLDS = 5
+
+
+def choose_threshold(
+    confidences: Sequence[float], correct: Sequence[bool], *, target: float = AUTO_PRECISION
+) -> float:
+    """Return the lowest confidence above which the share correct is at least target.
+
+    Scanned from the most confident down; the threshold is the last point where the running
+    precision still meets the target (1.01, i.e. nothing routed by itself, when none does).
+    """
+    order = np.argsort(-np.asarray(confidences, dtype=float))
+    conf = np.asarray(confidences, dtype=float)[order]
+    right = np.cumsum(np.asarray(correct, dtype=float)[order])
+    precision = right / np.arange(1, len(conf) + 1)
+    ok = np.nonzero(precision >= target)[0]
+    if len(ok) == 0:
+        return 1.01
+    last = int(ok.max())
+    # Ties: every text with exactly this confidence is routed, so stay above a tie that fails.
+    return float(conf[last])
+
+
+def fit_with_threshold(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    target: float = AUTO_PRECISION,
+    folds: int = AUTO_FOLDS,
+    seed: int = 0,
+) -> tuple[RoutingModel, float]:
+    """Return a calibrated model of all texts and its auto-routing threshold.
+
+    The threshold is chosen on the training texts alone: out-of-fold confidences of models
+    trained on the other folds (with the full model's temperature), so it never sees a text
+    it is later judged on.
+    """
+    model = RoutingModel().fit(texts, labels, calibrate=True)
+    labels_arr = np.array([str(x) for x in labels], dtype=object)
+    counts = np.unique(labels_arr, return_counts=True)[1]
+    folds = min(folds, int(counts.min()))
+    if folds < 2:
+        return model, 1.01
+    conf = np.zeros(len(texts))
+    correct = np.zeros(len(texts), dtype=bool)
+    texts = list(texts)
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(
+        labels_arr, labels_arr
+    ):
+        fold = RoutingModel(C=model.C, min_df=model.min_df)
+        fold.fit([texts[i] for i in train], labels_arr[train].tolist(), calibrate=False)
+        fold.temperature = model.temperature
+        predicted, confidence = fold.confidences([texts[i] for i in test])
+        conf[test] = confidence
+        correct[test] = np.array(predicted, dtype=object) == labels_arr[test]
+    model.auto_threshold = choose_threshold(conf, correct, target=target)
+    return model, model.auto_threshold
+
+
+def auto_scores(model: RoutingModel, threshold: float, texts, labels) -> dict:
+    """Return the share of texts at or above the threshold and the precision among them."""
+    predicted, confidence = model.confidences(list(texts))
+    routed = confidence >= threshold
+    right = np.array(predicted, dtype=object) == np.array(list(labels), dtype=object)
+    n = int(routed.sum())
+    return {
+        "auto_threshold": round(float(threshold), 4),
+        "auto_share": round(n / len(texts), 4) if len(texts) else 0.0,
+        "auto_precision": round(float(right[routed].mean()), 4) if n else None,
+    }

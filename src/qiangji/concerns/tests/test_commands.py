@@ -36,7 +36,15 @@ def test_route_eval_prints_json_with_accuracy_macro_f1_and_per_class(tmp_path):
         [{"text": t, "label": lab} for t, lab in zip(*labelled_set(5, seed=2), strict=True)],
     )
     result = json.loads(_run("route-eval", "--train", train, "--test", test, "--json"))
-    assert set(result) == {"accuracy", "macro_f1", "per_class"}
+    assert set(result) == {
+        "accuracy",
+        "macro_f1",
+        "per_class",
+        "auto_threshold",
+        "auto_share",
+        "auto_precision",
+    }
+    assert 0 <= result["auto_share"] <= 1
     assert result["macro_f1"] >= 0.85 and set(result["per_class"]) == {
         "电梯",
         "停车",
@@ -100,3 +108,11 @@ def test_purge_personal_data_respects_the_retention_period(demo_world):
     assert "erased the personal data of 0" in _run("purge-personal-data", "--days", "365")
     assert "erased the personal data of 1" in _run("purge-personal-data", "--days", "180")
     assert Reporter.objects.get().phone == ""
+
+
+def test_the_auto_routing_threshold_is_the_lowest_confidence_that_keeps_the_precision():
+    from qiangji.concerns.analysis.routing import choose_threshold
+
+    confidences = [0.99, 0.95, 0.9, 0.8, 0.7]
+    assert choose_threshold(confidences, [True, True, True, False, True], target=0.98) == 0.9
+    assert choose_threshold(confidences, [False] * 5) > 1

@@ -7,7 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from qiangji.concerns.analysis.corpus import read_jsonl
-from qiangji.concerns.analysis.routing import evaluate
+from qiangji.concerns.analysis.routing import auto_scores, evaluate, fit_with_threshold
 
 
 def _labelled(path: str) -> tuple[list[str], list[str]]:
@@ -32,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--train", required=True, help="JSON lines with text and label")
         parser.add_argument("--test", required=True, help="JSON lines with text and label")
         parser.add_argument(
-            "--json", action="store_true", help="print {accuracy, macro_f1, per_class} as JSON"
+            "--json",
+            action="store_true",
+            help="print {accuracy, macro_f1, per_class, auto_threshold, auto_share, auto_precision} as JSON",
         )
 
     def handle(self, *args, **options) -> None:
@@ -41,12 +43,20 @@ class Command(BaseCommand):
         if len(set(train_labels)) < 2:
             raise CommandError("The training file needs examples of at least two labels.")
         result = evaluate(train_texts, train_labels, test_texts, test_labels)
+        # Routed without a person: the threshold comes from the training file alone.
+        model, threshold = fit_with_threshold(train_texts, train_labels)
+        result.update(auto_scores(model, threshold, test_texts, test_labels))
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
         self.stdout.write(f"trained on {len(train_texts)}, tested on {len(test_texts)}")
         self.stdout.write(f"accuracy  {result['accuracy']:.4f}")
         self.stdout.write(f"macro-F1  {result['macro_f1']:.4f}")
+        self.stdout.write(
+            f"routed without a person: {result['auto_share']:.1%} of the test texts at "
+            f"confidence ≥ {result['auto_threshold']} (chosen on the training file), "
+            f"precision {result['auto_precision']}"
+        )
         self.stdout.write(f"{'label':<12} {'precision':>9} {'recall':>7} {'F1':>7} {'support':>8}")
         for label, row in result["per_class"].items():
             self.stdout.write(
