@@ -187,6 +187,22 @@ if _email_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qiangji@localhost")
 
+# Notices where people are (notifications/outbound.py): group robots and SMS.
+QIANGJI_BASE_URL = env_str("QIANGJI_BASE_URL", "")  # e.g. https://qiangji.example.org, for links
+NOTIFY_WEBHOOK_HOSTS = env_list(
+    "NOTIFY_WEBHOOK_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+)
+SMS_GATEWAY = env_str("SMS_GATEWAY", "qiangji.notifications.outbound.LoggingSms")
+SMS_ALIYUN_ACCESS_KEY_ID = env_str("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = (
+    env_secret("SMS_ALIYUN_ACCESS_KEY_SECRET")
+    if env_str("SMS_ALIYUN_ACCESS_KEY_SECRET") or env_str("SMS_ALIYUN_ACCESS_KEY_SECRET_FILE")
+    else ""
+)
+SMS_ALIYUN_ENDPOINT = env_str("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "")
+SMS_TEMPLATE_CODE = env_str("SMS_TEMPLATE_CODE", "")
+
 # Security: strict by default, relaxed only by DEBUG or explicit variables.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads nothing from it; the token travels in hx-headers

@@ -55,6 +55,9 @@ def do_notify(
                 count=F("count") + 1
             )
         posted += 1
+    from qiangji.notifications.outbound import queue
+
+    queue(kind=kind, title=title, url=url, recipients=recipients)
     return posted
 
 

@@ -70,3 +70,136 @@ def preferences(request: HttpRequest) -> HttpResponse:
         for kind, label in KINDS.items()
     ]
     return render(request, "notifications/preferences.html", {"rows": rows})
+
+
+# --- outbound channels: group robots and SMS ---------------------------------------------
+def _manageable_territories(request: HttpRequest):
+    from qiangji.accounts.permissions import access_for
+    from qiangji.territories.models import Kind, Territory
+
+    access = access_for(request.user)
+    candidates = access.visible_territories().filter(kind__in=[Kind.SUBDISTRICT, Kind.COMMUNITY])
+    ids = [t.pk for t in candidates if access.can_manage_people(t)]
+    return Territory.objects.filter(pk__in=ids).order_by("path")
+
+
+def _require_channel_admin(request: HttpRequest):
+    from qiangji.accounts.permissions import require
+
+    territories = _manageable_territories(request)
+    require(territories.exists())
+    return territories
+
+
+def _get_channel(request: HttpRequest, pk: int):
+    from qiangji.notifications.models import Channel
+
+    territories = _require_channel_admin(request)
+    return get_object_or_404(
+        Channel.objects.select_related("territory"), pk=pk, territory__in=territories
+    )
+
+
+@login_required
+@require_GET
+def channels(request: HttpRequest) -> HttpResponse:
+    from qiangji.notifications.forms import ChannelForm
+    from qiangji.notifications.models import Channel, Delivery
+
+    territories = _require_channel_admin(request)
+    mine = Channel.objects.filter(territory__in=territories).select_related("territory")
+    deliveries = (
+        Delivery.objects.filter(channel__in=mine)
+        .select_related("channel")
+        .order_by("state", "-created_at")[:50]
+    )
+    return render(
+        request,
+        "notifications/channels.html",
+        {
+            "channels": mine,
+            "deliveries": deliveries,
+            "failed": Delivery.objects.filter(channel__in=mine, state="failed").count(),
+            "form": ChannelForm(territories=territories),
+            "kinds": KINDS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def channel_add(request: HttpRequest) -> HttpResponse:
+    from qiangji.notifications.forms import ChannelForm
+    from qiangji.notifications.models import Channel, Delivery
+
+    territories = _require_channel_admin(request)
+    form = ChannelForm(request.POST, territories=territories)
+    if form.is_valid():
+        channel = form.save(commit=False)
+        channel.created_by = request.user
+        channel.save()
+        messages.success(request, _("Channel “%(name)s” added.") % {"name": channel.name})
+        return redirect("notifications:channels")
+    mine = Channel.objects.filter(territory__in=territories).select_related("territory")
+    return render(
+        request,
+        "notifications/channels.html",
+        {
+            "channels": mine,
+            "deliveries": Delivery.objects.filter(channel__in=mine).order_by(
+                "state", "-created_at"
+            )[:50],
+            "failed": 0,
+            "form": form,
+            "kinds": KINDS,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = _get_channel(request, pk)
+    channel.delete()
+    messages.success(request, _("Channel “%(name)s” removed.") % {"name": channel.name})
+    return redirect("notifications:channels")
+
+
+@login_required
+@require_POST
+def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
+    from qiangji.notifications.models import ChannelKind, Delivery
+    from qiangji.notifications.outbound import send
+
+    channel = _get_channel(request, pk)
+    recipient = request.user if channel.kind == ChannelKind.SMS else None
+    delivery = Delivery.objects.create(
+        channel=channel,
+        recipient=recipient,
+        kind="test",
+        text=_("【强基】Test message from qiangji"),
+    )
+    if send(delivery.pk):
+        messages.success(request, _("The test message was sent."))
+    else:
+        delivery.refresh_from_db()
+        messages.error(
+            request,
+            _("The test message failed: %(error)s. It will be retried.")
+            % {"error": delivery.last_error},
+        )
+    return redirect("notifications:channels")
+
+
+@login_required
+@require_POST
+def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    from qiangji.notifications.models import Delivery
+    from qiangji.notifications.outbound import do_retry
+
+    territories = _require_channel_admin(request)
+    delivery = get_object_or_404(Delivery, pk=pk, channel__territory__in=territories)
+    do_retry(delivery=delivery)
+    messages.success(request, _("The message is being sent again."))
+    return redirect("notifications:channels")
