@@ -219,6 +219,7 @@ def do_add_question(
     else:
         show_if_value = None
     order = (survey.questions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    survey.save(update_fields=["updated_at"])  # moves the cache key of views.survey_questions
     return Question.objects.create(
         survey=survey,
         order=order,
@@ -242,6 +243,7 @@ def do_delete_question(*, question: Question) -> None:
     survey = Survey.objects.select_for_update().get(pk=question.survey_id)
     _refuse_if_frozen(survey)
     question.delete()
+    survey.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
@@ -455,6 +457,17 @@ def _derived(questions: list[Question], values: dict) -> dict:
     return derived
 
 
+def _same_submission(survey: Survey, client_id: uuid.UUID, digest: str) -> Response | None:
+    """Return the stored response of this client id if its answers are the same; raise if not."""
+    existing = Response.objects.filter(survey=survey, client_id=client_id).first()
+    if existing is None or existing.content_hash == digest:
+        return existing
+    raise SurveyError(
+        _("This form was already sent with other answers. Your first answers are kept."),
+        code="conflict",
+    )
+
+
 @dataclass
 class Submission:
     response: Response
@@ -497,15 +510,11 @@ def do_submit_response(
             _("Every answer is blank; please answer at least one question."), code="blank"
         )
     digest = _content_hash(community.pk, values)
-    existing = Response.objects.filter(survey=survey, client_id=client_id).first()
-    if existing is not None:
-        if existing.content_hash == digest:
-            return Submission(existing, created=False)
-        raise SurveyError(
-            _("This form was already sent with other answers. Your first answers are kept."),
-            code="conflict",
-        )
     if not survey.is_open(now):
+        # A form stored before the survey closed and sent again is still the same submission.
+        existing = _same_submission(survey, client_id, digest)
+        if existing is not None:
+            return Submission(existing, created=False)
         raise SurveyError(_("This survey is closed; thank you for your interest."), code="closed")
     if survey.mode == Mode.OPEN:
         code = ""
@@ -524,6 +533,10 @@ def do_submit_response(
                     used=True
                 )
                 if not spent:
+                    # The same form sent again after its code was spent: stored once.
+                    existing = _same_submission(survey, client_id, digest)
+                    if existing is not None:
+                        return Submission(existing, created=False)
                     if code and AccessCode.objects.filter(survey=survey, code=code).exists():
                         raise SurveyError(
                             _(

@@ -17,7 +17,7 @@ import uuid
 from typing import Annotated
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
@@ -335,17 +335,21 @@ def submit(request, survey_id: Id, community_id: Id, payload: SubmissionIn):
         survey.mode == Mode.OPEN
         and limits.submissions(survey.pk, address_key) >= limits.hard_limit()
     ):
-        return 429, {"detail": "Too many responses from this address; try again in ten minutes."}
+        return Status(
+            429, {"detail": "Too many responses from this address; try again in ten minutes."}
+        )
     if (
         survey.mode == Mode.VERIFIED
         and limits.code_failures(survey.pk, address_key) >= limits.code_failure_limit()
     ):
-        return 429, {"detail": "Too many wrong codes from this address; try again in ten minutes."}
+        return Status(
+            429, {"detail": "Too many wrong codes from this address; try again in ten minutes."}
+        )
     parsed = actions.parse_answers(questions, get, getlist)
     if parsed.blank:
-        return 400, {"detail": "Every answer is blank."}
+        return Status(400, {"detail": "Every answer is blank."})
     if parsed.errors:
-        return 422, {"detail": {str(k): str(v) for k, v in parsed.errors.items()}}
+        return Status(422, {"detail": {str(k): str(v) for k, v in parsed.errors.items()}})
     try:
         submission = actions.do_submit_response(
             survey=survey,
@@ -362,10 +366,10 @@ def submit(request, survey_id: Id, community_id: Id, payload: SubmissionIn):
         status = {"closed": 410, "conflict": 409, "already": 409, "code_used": 409}.get(
             error.code, 400
         )
-        return status, {"detail": str(error)}
+        return Status(status, {"detail": str(error)})
     if submission.created and survey.mode == Mode.OPEN:
         limits.submissions(survey.pk, address_key, increment=True)
-    return (201 if submission.created else 200), {
-        "response_id": submission.response.pk,
-        "created": submission.created,
-    }
+    return Status(
+        201 if submission.created else 200,
+        {"response_id": submission.response.pk, "created": submission.created},
+    )

@@ -62,6 +62,8 @@ class Measure(models.TextChoices):
 
 
 SENSES = (Measure.GAIN, Measure.HAPPINESS, Measure.SECURITY)
+# The figures derived from a response's answers at submission (see Response).
+DERIVED = ["senses_satisfied", "aware", "participated", "gain", "happiness", "security"]
 
 
 class SurveyQuerySet(models.QuerySet):
@@ -262,8 +264,13 @@ class ResponseQuerySet(models.QuerySet):
 
 
 class Response(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    community = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes: the composite indexes below start with each of them.
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
+    community = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     client_id = models.UUIDField()
     content_hash = models.CharField(max_length=64)
     # Open mode only: one response per browser token; the hashed address flags bursts.
@@ -305,8 +312,16 @@ class Response(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["survey", "counted", "community"], name="surveys_resp_counted"),
-            models.Index(fields=["community", "counted", "survey"], name="surveys_resp_community"),
+            # Counts by community, flags, and the trend's derived figures read these two
+            # indexes alone (no row lookups): a survey's page, the brand index by community.
+            models.Index(
+                fields=["survey", "community", "counted", "flag", *DERIVED],
+                name="surveys_resp_counts",
+            ),
+            models.Index(
+                fields=["community", "counted", "survey", "submitted_at", *DERIVED],
+                name="surveys_resp_community",
+            ),
             models.Index(fields=["survey", "flag"], name="surveys_resp_flag"),
         ]
 
@@ -319,9 +334,12 @@ class Answer(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    # Copied from the response so results group in one index scan.
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    community = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
+    # Copied from the response so results group in one index scan (the composite index
+    # starts with survey; a community's answers are found through its responses).
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    community = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     counted = models.BooleanField(default=True)
     value = models.IntegerField(null=True, blank=True)  # scale 1–5, choice index, number
     text = models.TextField(max_length=MAX_TEXT_ANSWER, blank=True)

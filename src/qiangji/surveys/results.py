@@ -152,7 +152,7 @@ def survey_results(survey: Survey, *, community_ids: list[int] | None = None) ->
     )
     multiple = {q.pk for q in questions if q.kind == Kind.MULTIPLE}
     rows = (
-        answers.exclude(question__kind=Kind.TEXT)
+        answers.filter(question_id__in=[q.pk for q in questions if q.kind != Kind.TEXT])
         .values_list("question_id", "community_id", "value")
         .annotate(count=Count("id"))
         .order_by()
@@ -241,29 +241,31 @@ def _sense_aggregates() -> dict:
 
 
 def series_trend(survey: Survey, *, community_ids: list[int] | None = None) -> list[dict]:
-    """Return the combined satisfaction of each round of the survey's series (2 queries)."""
+    """Return the combined satisfaction of each round of the survey's series (3 queries)."""
     rounds = Survey.objects.filter(
         territory_id=survey.territory_id, replaced_by__isnull=True
     ).order_by("round", "opens_at")
     rounds = rounds.filter(series=survey.series) if survey.series else rounds.filter(pk=survey.pk)
     rounds = list(rounds.values("pk", "title", "round", "opens_at"))
     # Earlier versions of a round count with the round (their answers are the same questions).
-    responses = Response.objects.counted().filter(
-        Q(survey_id__in=[r["pk"] for r in rounds])
-        | Q(survey__replaced_by_id__in=[r["pk"] for r in rounds])
+    current = [r["pk"] for r in rounds]
+    round_of = {pk: pk for pk in current} | dict(
+        Survey.objects.filter(
+            replaced_by_id__isnull=False, territory_id=survey.territory_id
+        ).values_list("pk", "replaced_by_id")
     )
+    while any(round_of.get(v, v) != v for v in round_of.values()):  # versions 1 → 2 → 3
+        round_of = {k: round_of.get(v, v) for k, v in round_of.items()}
+    ids = [pk for pk, target in round_of.items() if target in current]
+    responses = Response.objects.counted().filter(survey_id__in=ids)
     if community_ids is not None:
         responses = responses.filter(community_id__in=community_ids)
-    figures = {}
-    for row in (
-        responses.values("survey_id", "survey__replaced_by_id")
-        .annotate(**_sense_aggregates())
-        .order_by()
-    ):
-        key = row["survey__replaced_by_id"] or row["survey_id"]
+    figures: dict[int, dict] = {}
+    for row in responses.values("survey_id").annotate(**_sense_aggregates()).order_by():
+        key = round_of[row["survey_id"]]
         if key in figures:
             for name, value in row.items():
-                if name not in ("survey_id", "survey__replaced_by_id"):
+                if name != "survey_id":
                     figures[key][name] += value
         else:
             figures[key] = row

@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import OperationalError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -570,6 +571,25 @@ def poster(request: HttpRequest, community_pk: int) -> HttpResponse:
     )
 
 
+_QUESTIONS: dict[tuple[int, object], list[Question]] = {}
+
+
+def survey_questions(survey: Survey) -> list[Question]:
+    """Return the survey's questions, kept per process while the survey is unchanged.
+
+    Every question change touches the survey's `updated_at` (actions), so the key moves on;
+    a frozen survey never changes. Saves a query and six model instances per submission.
+    """
+    key = (survey.pk, survey.updated_at)
+    questions = _QUESTIONS.get(key)
+    if questions is None:
+        questions = list(survey.questions.select_related("show_if").order_by("order", "pk"))
+        if len(_QUESTIONS) > 200:
+            _QUESTIONS.clear()
+        _QUESTIONS[key] = questions
+    return questions
+
+
 def _open_surveys(community: Territory):
     return Survey.objects.open_now().for_community(community).order_by("closes_at", "pk")
 
@@ -641,13 +661,11 @@ def public_form(request: HttpRequest, community_pk: int, pk: int) -> HttpRespons
         raise Http404
     if survey.replaced_by_id:
         return redirect("surveys:public_form", community_pk=community.pk, pk=survey.replaced_by_id)
-    questions = list(survey.questions.select_related("show_if").order_by("order", "pk"))
-    brand = brand_name(survey, community)
+    questions = survey_questions(survey)
     token, new_token = _respondent_token(request)
     context = {
         "community": community,
         "survey": survey,
-        "brand": brand,
         "is_open": survey.is_open(),
         "client_id": uuid.uuid4(),
         "values": {},
@@ -665,6 +683,7 @@ def public_form(request: HttpRequest, community_pk: int, pk: int) -> HttpRespons
     elif request.method == "POST":
         context["error"] = _("This survey is closed; thank you for your interest.")
         status = 410
+    brand = context["brand"] = brand_name(survey, community)
     context["questions"] = [
         {
             "q": q,
@@ -734,6 +753,14 @@ def _submit(request, survey: Survey, community: Territory, questions: list[Quest
             flag=Flag.HONEYPOT if honeypot else "",
             questions=questions,
         )
+    except OperationalError:
+        # The database stayed busy past its timeout (SQLite under a flood of submissions).
+        # Nothing was stored; the same form (same client id) may safely be sent again.
+        response = render(
+            request, "surveys/public_limited.html", {**limited, "why": "busy"}, status=503
+        )
+        response["Retry-After"] = "10"
+        return response
     except actions.SurveyError as error:
         if error.code in ("code_invalid", "code_used"):
             limits.code_failures(survey.pk, address_key, increment=True)

@@ -264,3 +264,20 @@ def test_the_entrance_opens_the_only_open_survey(client, open_survey, demo_world
 
 def test_the_public_form_refuses_other_methods(client, open_survey, demo_world):
     assert client.put(_url(open_survey, demo_world.shiliuyuan)).status_code == 405
+
+
+def test_a_database_too_busy_to_store_asks_to_press_again_not_a_500(
+    client, open_survey, demo_world, monkeypatch
+):
+    from django.db import OperationalError
+
+    def busy(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(actions, "do_submit_response", busy)
+    response = _post(client, open_survey, demo_world.shiliuyuan, good_answers(open_survey))
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert (
+        "stored only once" in response.content.decode()
+        or "只会保存一份" in response.content.decode()
+    )
