@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from qiangji.programmes.models import Programme
 
-from .index import VersionSpec, compute
+from .index import DRAWS, VersionSpec, compute
 from .inputs import gather
 from .models import Aggregation, IndexSnapshot, IndexVersion, MediaReport
 from .spec import indicator_table, normalise_weights
 
 #: How many compounds the heat table keeps per programme (the busiest).
-HEAT_COMPOUNDS = 60
+HEAT_COMPOUNDS = 30
 
 
 @transaction.atomic
@@ -28,6 +29,7 @@ def do_publish_version(
     mentor_share: float = 0.0,
     note: str = "",
     by=None,
+    refresh: bool = True,
 ) -> IndexVersion:
     """Publish the programme's next index version; weights not summing to one are rescaled.
 
@@ -54,7 +56,8 @@ def do_publish_version(
         note=note[:300],
         published_by=by,
     )
-    transaction.on_commit(lambda: _enqueue_refresh(programme.pk))
+    if refresh:
+        transaction.on_commit(lambda: _enqueue_refresh(programme.pk))
     return version
 
 
@@ -63,7 +66,10 @@ def current_version(programme: Programme) -> IndexVersion:
     version = IndexVersion.objects.current_for(programme)
     if version is None:
         version = do_publish_version(
-            programme=programme, weights={}, note="默认版本：六性等权（equal weights by default）"
+            programme=programme,
+            weights={},
+            note="默认版本：六性等权（equal weights by default）",
+            refresh=False,
         )
         IndexVersion.objects.filter(pk=version.pk).update(weights_rescaled=False)
         version.weights_rescaled = False
@@ -112,13 +118,69 @@ def compute_result(
     """Gather and compute the programme's index now (nothing saved)."""
     version = version or current_version(programme)
     gathered = gather(programme, until=until)
-    kwargs = {"draws": draws} if draws is not None else {}
-    result = compute(gathered, VersionSpec.from_model(version), **kwargs)
+    if draws is None:
+        draws = getattr(settings, "INSIGHTS_MONTE_CARLO_DRAWS", DRAWS)
+    result = compute(gathered, VersionSpec.from_model(version), draws=draws)
     result["version_id"] = version.pk
     result["version_published_at"] = version.published_at.isoformat()
     result["heat"] = _heat(programme, [c["id"] for c in gathered.communities])
     result["hot_issues"] = _hot_issues(programme)
     return result
+
+
+SUMMARY_EXTRAS = (
+    "plan_id", "plan_round", "review_mean", "review_round", "tickets", "response_rate", "solve_rate",
+    "satisfaction_rate", "followed_up", "open", "overdue", "unanswered", "progress", "items", "items_overdue",
+    "open_suggestions",
+)  # fmt: skip
+
+
+def summarise(result: dict) -> dict:
+    """Return the part of a result the dashboards read: no indicator evidence."""
+    return {
+        **{
+            k: result.get(k)
+            for k in (
+                "programme",
+                "version",
+                "weights",
+                "median",
+                "ranked",
+                "notices",
+                "sources",
+                "draws",
+                "computed_at",
+                "hot_issues",
+                "heat",
+                "correlations",
+                "mentor_share",
+            )
+        },  # fmt: skip
+        "communities": [
+            {
+                **{
+                    k: row.get(k)
+                    for k in (
+                        "id",
+                        "name",
+                        "composite",
+                        "rank_point",
+                        "rank_median",
+                        "rank_band",
+                        "band",
+                        "review_band",
+                        "scored_traits",
+                    )
+                },  # fmt: skip
+                "traits": {
+                    key: {"score": t["score"], "status": t["status"], "mentor": t.get("mentor")}
+                    for key, t in row["traits"].items()
+                },
+                "extras": {k: row.get("extras", {}).get(k) for k in SUMMARY_EXTRAS},
+            }
+            for row in result.get("communities", [])
+        ],
+    }
 
 
 def do_refresh_index(*, programme: Programme, draws: int | None = None) -> IndexSnapshot:
@@ -130,6 +192,7 @@ def do_refresh_index(*, programme: Programme, draws: int | None = None) -> Index
     result["computed_at"] = now.isoformat()
     seconds = round(time.perf_counter() - started, 3)
     month = timezone.localtime(now).strftime("%Y-%m")
+    summary = summarise(result)
     snapshot = None
     with transaction.atomic():
         for period in ("current", month):
@@ -141,14 +204,17 @@ def do_refresh_index(*, programme: Programme, draws: int | None = None) -> Index
                     "computed_at": now,
                     "seconds": seconds,
                     "result": result,
+                    "summary": summary,
                 },
             )
             snapshot = snapshot if snapshot is not None else snapshot_row
     return snapshot
 
 
-def current_snapshot(programme: Programme) -> IndexSnapshot | None:
-    return IndexSnapshot.objects.filter(programme=programme, period="current").first()
+def current_snapshot(programme: Programme, *, full: bool = True) -> IndexSnapshot | None:
+    """Return the current snapshot; without `full` its evidence (`result`) is not loaded."""
+    rows = IndexSnapshot.objects.filter(programme=programme, period="current")
+    return (rows if full else rows.defer("result")).first()
 
 
 @transaction.atomic

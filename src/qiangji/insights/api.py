@@ -48,8 +48,8 @@ def programme_index(request, programme_id: Id):
     rights = _rights(access_for(request.user), programme)
     if not (rights.read_all or rights.own):
         raise HttpError(404, "Not found")
-    snapshot = _snapshot(programme)
-    result = snapshot.result
+    snapshot = _snapshot(programme, full=False)
+    result = snapshot.data
     communities = []
     for row in result["communities"]:
         if not rights.can_read(row["id"]):

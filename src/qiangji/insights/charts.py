@@ -56,6 +56,9 @@ def radar_grid(
     image = Image.new("RGB", (columns * cell_w, rows * cell_h + 50), "white")
     draw = ImageDraw.Draw(image)
     title_font, label_font, small = _font(26), _font(18), _font(16)
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    fill = ImageDraw.Draw(overlay)
+    outlines = []
     draw.text((16, 12), "红色：本社区　灰色：街道中位数　“?”：数据不足", fill=GREY, font=small)
     for index, (name, values) in enumerate(panels):
         ox, oy = (index % columns) * cell_w, (index // columns) * cell_h + 50
@@ -81,10 +84,11 @@ def radar_grid(
         for a, b in zip(med, med[1:] + med[:1], strict=True):
             _dashed(draw, a, b)
         own = _polygon(cx, cy, radius, values)
-        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        ImageDraw.Draw(overlay).polygon(own, fill=(*RED, 60))
-        image.paste(Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB"))
-        draw = ImageDraw.Draw(image)
+        fill.polygon(own, fill=(*RED, 60))
+        outlines.append(own)
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for own in outlines:
         draw.polygon(own, outline=RED, width=3)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

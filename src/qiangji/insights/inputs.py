@@ -92,6 +92,22 @@ def _missing(reason: str, **detail) -> Observation:
     return Observation(None, reason=reason, detail=detail)
 
 
+#: The case library's texts cut into terms, kept across refreshes (cases rarely change; the
+#: key includes the text, so an edited case is cut again).
+_CASE_TERMS: dict[tuple[int, int], list[str]] = {}
+_CASE_TERMS_LIMIT = 5000
+
+
+def _case_terms(pk: int, text: str, segmenter) -> list[str]:
+    key = (pk, hash(text))
+    terms = _CASE_TERMS.get(key)
+    if terms is None:
+        if len(_CASE_TERMS) >= _CASE_TERMS_LIMIT:
+            _CASE_TERMS.clear()
+        terms = _CASE_TERMS[key] = segmenter.terms(text)
+    return terms
+
+
 def distinctness(texts: dict[int, str], cases: list[tuple[int, str, str]], names: dict[int, str]):
     """Return {community: (1 − highest cosine, [(nearest name, cosine), …])} over TF-IDF of rjieba terms."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -102,14 +118,14 @@ def distinctness(texts: dict[int, str], cases: list[tuple[int, str, str]], names
     if len(keys) + len(cases) < 2 or not keys:
         return {}
     segmenter = default_segmenter()
-    documents = [texts[cid] for cid in keys] + [text for _pk, _title, text in cases]
+    documents = [segmenter.terms(texts[cid]) for cid in keys] + [
+        _case_terms(pk, text, segmenter) for pk, _title, text in cases
+    ]
     labels = [names.get(cid, str(cid)) for cid in keys] + [
         f"案例：{title}" for _pk, title, _t in cases
     ]
     try:
-        matrix = TfidfVectorizer(analyzer=segmenter.terms, sublinear_tf=True).fit_transform(
-            documents
-        )
+        matrix = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(documents)
     except ValueError:  # every document empty after segmentation
         return {}
     similarity = (matrix[: len(keys)] @ matrix.T).toarray()
@@ -125,6 +141,10 @@ def distinctness(texts: dict[int, str], cases: list[tuple[int, str, str]], names
         top = max(0.0, float(similarity[row].max()))
         out[cid] = (1.0 - top, nearest)
     return out
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
 
 
 def gather(programme: Programme, *, until: dt.datetime | None = None) -> Gathered:

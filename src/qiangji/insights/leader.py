@@ -41,6 +41,7 @@ def leader_view(territory: Territory, *, by: str = "community") -> dict:
             period="current", programme__subdistrict__path__startswith=territory.path
         )
         .select_related("programme__subdistrict")
+        .defer("result")
         .order_by("programme__subdistrict__path", "programme__name")
     )
     child_kind = _child_kind(territory.kind)
@@ -53,7 +54,7 @@ def leader_view(territory: Territory, *, by: str = "community") -> dict:
     row_community: dict[int, int] = {}
     computed = []
     for snapshot in snapshots:
-        result = snapshot.result
+        result = snapshot.summary
         subdistrict = snapshot.programme.subdistrict
         parts = subdistrict.path.strip("/").split("/")
         child_id = (

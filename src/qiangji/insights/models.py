@@ -87,7 +87,10 @@ class IndexSnapshot(models.Model):
     period = models.CharField(max_length=10, default="current")  # "current" or "YYYY-MM"
     computed_at = models.DateTimeField()
     seconds = models.FloatField(default=0.0)
-    result = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)  # everything, with each indicator's evidence
+    # What the dashboards read (scores, ranks, dashboard figures, heat): a few KB per programme,
+    # so a city's leader view parses 40 summaries, not 40 full results.
+    summary = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["programme", "period"]

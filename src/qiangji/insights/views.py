@@ -67,11 +67,16 @@ def _programme(request: HttpRequest, pk: int) -> tuple[Programme, Rights]:
     return programme, rights
 
 
-def _snapshot(programme: Programme) -> IndexSnapshot:
-    """Return the programme's current snapshot, computing the first one now if there is none."""
-    snapshot = current_snapshot(programme)
-    if snapshot is None:
+def _snapshot(programme: Programme, *, full: bool = True) -> IndexSnapshot:
+    """Return the programme's current snapshot, computing the first one now if there is none.
+
+    With ``full=False`` only the summary is loaded (``snapshot.data``): what the dashboards
+    show, without every indicator's evidence. ``snapshot.data`` is the full result otherwise.
+    """
+    snapshot = current_snapshot(programme, full=full)
+    if snapshot is None or (not full and not snapshot.summary):
         snapshot = do_refresh_index(programme=programme)
+    snapshot.data = snapshot.result if full else snapshot.summary
     return snapshot
 
 
@@ -80,7 +85,7 @@ def _as_of(snapshot: IndexSnapshot) -> str:
 
 
 def _context(programme, rights, snapshot, **extra) -> dict:
-    result = snapshot.result
+    result = snapshot.data
     return {
         "programme": programme,
         "rights": rights,
@@ -165,8 +170,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     programme, rights = _programme(request, pk)
     require(rights.read_all)
-    snapshot = _snapshot(programme)
-    rows = present.index_rows(snapshot.result, programme.pk)
+    snapshot = _snapshot(programme, full=False)
+    rows = present.index_rows(snapshot.data, programme.pk)
     for row in rows:
         extras = row["extras"]
         row["plan_url"] = present.source_url(
@@ -203,7 +208,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             snapshot,
             rows=rows,
             phase=phase,
-            hot=snapshot.result.get("hot_issues", []),
+            hot=snapshot.data.get("hot_issues") or [],
         ),
     )
 
@@ -216,8 +221,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 def brand_index(request: HttpRequest, pk: int) -> HttpResponse:
     programme, rights = _programme(request, pk)
     require(rights.read_all)
-    snapshot = _snapshot(programme)
-    result = snapshot.result
+    snapshot = _snapshot(programme, full=False)
+    result = snapshot.data
     rows = present.index_rows(result, programme.pk)
     correlations = [
         {"a": TRAIT_ZH[a], "b": TRAIT_ZH[b], "r": r, "n": n, "high": abs(r) >= 0.9}
@@ -239,8 +244,8 @@ def brand_index(request: HttpRequest, pk: int) -> HttpResponse:
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     programme, rights = _programme(request, pk)
     require(rights.read_all)
-    snapshot = _snapshot(programme)
-    result = snapshot.result
+    snapshot = _snapshot(programme, full=False)
+    result = snapshot.data
     chosen = [int(v) for v in request.GET.getlist("c") if v.isdigit()][:MAX_COMPARE]
     if not chosen:
         chosen = [r["id"] for r in present.index_rows(result, pk)[:3]]
@@ -294,7 +299,7 @@ def community(request: HttpRequest, pk: int, community_id: int) -> HttpResponse:
     if not rights.can_read(community_id):
         raise Http404
     snapshot = _snapshot(programme)
-    result = snapshot.result
+    result = snapshot.data
     row = _community_row(result, community_id)
     rows = present.index_rows(result, pk, only={community_id})
     extras = row.get("extras", {})
@@ -361,7 +366,7 @@ def evidence(request: HttpRequest, pk: int, community_id: int, trait: str) -> Ht
     if not rights.can_read(community_id) or trait not in TRAIT_KEYS:
         raise Http404
     snapshot = _snapshot(programme)
-    result = snapshot.result
+    result = snapshot.data
     row = _community_row(result, community_id)
     data = row["traits"][trait]
     weights = result.get("weights", {})
@@ -491,7 +496,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     require(rights.read_all)
     from .report import programme_report
 
-    data = programme_report(programme, _snapshot(programme).result)
+    data = programme_report(programme, _snapshot(programme).data)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

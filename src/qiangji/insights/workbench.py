@@ -18,11 +18,13 @@ def figures(request, access) -> list[Figure]:
     if not access.has_role(Role.LEADER, Role.SUBDISTRICT_ADMIN):
         return []
     out = []
-    snapshots = IndexSnapshot.objects.filter(
-        period="current", programme_id__in=access.programme_ids
-    ).select_related("programme")[:5]
+    snapshots = (
+        IndexSnapshot.objects.filter(period="current", programme_id__in=access.programme_ids)
+        .select_related("programme")
+        .defer("result")[:5]
+    )
     for snapshot in snapshots:
-        rows = snapshot.result.get("communities", [])
+        rows = snapshot.summary.get("communities", [])
         ranked = [r for r in rows if r.get("rank_band")]
         lagging = [r for r in ranked if len(ranked) >= 4 and r["rank_band"][0] > len(ranked) / 2]
         url = reverse("insights:overview", kwargs={"pk": snapshot.programme_id})

@@ -256,7 +256,7 @@ def test_overview_and_leader_view_run_a_constant_number_of_queries(
     )
     do_refresh_index(programme=demo_world.programme, draws=10)
     large = (_queries(admin, overview), _queries(lead, reverse("insights:leader")))
-    assert small == large
+    assert small == large and min(small) > 3
 
 
 def test_leader_view_lists_lagging_communities_and_the_heat_table(world, client_for, leader):
