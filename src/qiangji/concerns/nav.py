@@ -15,6 +15,7 @@ def items(request, access) -> list[NavItem]:
         NavItem(_("Concerns"), reverse("concerns:index"), 25, group="concerns"),
         NavItem(_("Top 10"), reverse("concerns:top"), 26, group="concerns"),
         NavItem(_("Hot issues"), reverse("concerns:hot_issues"), 27, group="concerns"),
+        NavItem(_("Tickets"), reverse("concerns:tickets"), 28, group="concerns"),
     ]
 
 

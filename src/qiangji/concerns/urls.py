@@ -6,6 +6,7 @@ app_name = "concerns"
 urlpatterns = [
     path("", views.index, name="index"),
     path("top/", views.top, name="top"),
+    path("tickets/", views.tickets, name="tickets"),
     path("new/", views.new, name="new"),
     path("topics/", views.topics, name="topics"),
     path("stats/", views.stats, name="stats"),

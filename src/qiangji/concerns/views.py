@@ -37,6 +37,7 @@ from qiangji.concerns.models import (
     ImportBatch,
     ImportMapping,
     ImportState,
+    Ticket,
     TicketAction,
     TicketState,
     Topic,
@@ -398,6 +399,59 @@ def index(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     template = "concerns/index.html#results" if request.htmx else "concerns/index.html"
+    return render(request, template, context)
+
+
+TICKETS_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def tickets(request: HttpRequest) -> HttpResponse:
+    """The tickets of one to-do of the workbench (or all open ones of the person), oldest first."""
+    from qiangji.concerns.workbench import DONE, TODOS, scopes, tickets_for
+
+    access = access_for(request.user)
+    require(access.is_superuser or bool(access.grants))
+    mine = scopes(access)
+    key = request.GET.get("todo", "")
+    if key not in TODOS:
+        key = ""
+    raw = request.GET.get("territory", "")
+    chosen = mine
+    if raw.isdigit():
+        chosen = [scope for scope in mine if scope.territory_id == int(raw)]
+        if not chosen:
+            raise Http404
+    if key and TODOS[key].personal:
+        rows = tickets_for(key, request.user, access, None)
+    else:
+        condition = Q(pk__in=[])
+        for scope in chosen:
+            if not key or key in scope.keys:
+                condition |= scope.condition()
+        if key:
+            rows = Ticket.objects.filter(
+                condition & TODOS[key].condition(request.user, timezone.now())
+            )
+            rows = rows.order_by(TODOS[key].oldest, "pk")
+        else:
+            rows = Ticket.objects.filter(
+                (condition | Q(assignee=request.user)) & ~Q(state__in=DONE)
+            ).order_by("deadline_at", "pk")
+    rows = rows.select_related("concern__community", "concern__grid", "assignee")
+    page = Paginator(rows, TICKETS_PAGE_SIZE).get_page(request.GET.get("page"))
+    kinds = [TODOS[k] for k in ("sign", "handle")] + [
+        TODOS[k] for k in dict.fromkeys(k for scope in mine for k in scope.keys)
+    ]
+    context = {
+        "page": page,
+        "todo": TODOS.get(key),
+        "kinds": kinds,
+        "territory": raw if raw.isdigit() else "",
+        "now": timezone.now(),
+    }
+    template = "concerns/tickets.html#table" if request.htmx else "concerns/tickets.html"
     return render(request, template, context)
 
 

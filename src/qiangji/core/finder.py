@@ -49,7 +49,7 @@ def find_everywhere(request, access, query: str, *, limit: int = LIMIT) -> list[
     if not query:
         return []
     found: list[Found] = []
-    for module in app_modules("finder"):
+    for module in app_modules("finder", include_core=False):
         if hasattr(module, "find"):
             found.extend(module.find(request, access, query, limit))
     return sorted(found, key=lambda f: (not f.hits, f.order, f.label))

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from qiangji.accounts.models import Role, RoleGrant
 from qiangji.accounts.permissions import access_for
-from qiangji.core import finder
+from qiangji.core import finder, workbench
 from qiangji.core.navigation import public_links
 from qiangji.territories.models import Kind, Territory
+
+TODOS_PER_PAGE = 30
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: public entrances for residents, or the person's own dashboard."""
+    """The landing page for residents, or the person's workbench (工作台): to-dos first."""
     if not request.user.is_authenticated:
         communities = list(
             Territory.objects.filter(kind=Kind.COMMUNITY).select_related("parent")[:200]
@@ -26,19 +30,38 @@ def home(request: HttpRequest) -> HttpResponse:
             community.public_links = public_links(community)
         return render(request, "core/landing.html", {"communities": communities})
     access = access_for(request.user)
-    grants = (
-        request.user.grants.select_related("territory", "programme")
-        .order_by("role", "territory__path")
-        .all()
+    grants = list(
+        request.user.grants.select_related("territory", "programme").order_by(
+            "role", "territory__path"
+        )
     )
-    programmes = list(
-        access.visible_programmes().select_related("subdistrict").prefetch_related("phases")[:20]
-    )
-    territories = access.root_territories()
-    return render(
-        request,
-        "core/home.html",
-        {"grants": grants, "programmes": programmes, "territories": territories},
+    todos = workbench.todos(request, access)
+    page = Paginator(todos, TODOS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "grants": grants,
+        "page": page,
+        "groups": workbench.by_community(list(page)),
+        "todo_total": len(todos),
+        "item_total": sum(todo.count for todo in todos),
+        "figures": workbench.figures(request, access),
+        "steps": workbench.first_steps(request, access),
+        "programmes": list(
+            access.visible_programmes().select_related("subdistrict").prefetch_related("phases")[:3]
+        )
+        if access.programme_ids
+        else [],
+        "ask": _whom_to_ask() if not (grants or access.is_superuser) else [],
+    }
+    template = "core/home.html#todos" if request.htmx else "core/home.html"
+    return render(request, template, context)
+
+
+def _whom_to_ask() -> list:
+    """Return a few subdistrict administrators a person without a role can ask for one."""
+    return list(
+        RoleGrant.objects.filter(role=Role.SUBDISTRICT_ADMIN, user__is_active=True)
+        .select_related("user", "territory")
+        .order_by("territory__path", "pk")[:5]
     )
 
 

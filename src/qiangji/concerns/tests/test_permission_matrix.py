@@ -85,6 +85,8 @@ ROUTES = [
     Route("concerns:hot_issue_move_out", WORKERS, _hot_member, method="post"),
     Route("concerns:index", WITH_ROLE),
     Route("concerns:top", WITH_ROLE),
+    Route("concerns:tickets", WITH_ROLE),
+    Route("concerns:tickets", WITH_ROLE, query="?todo=overdue"),
     Route("concerns:topics", WITH_ROLE),
     Route("concerns:stats", WITH_ROLE),
     Route("concerns:new", ENTRY),  # ?community= is added in the test

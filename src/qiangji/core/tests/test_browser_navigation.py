@@ -52,6 +52,10 @@ def test_every_roles_bar_is_one_line_and_no_label_wraps(
         labels = page.evaluate(MEASURE, ".site-header .nav-link, .site-header .brand")
         wrapped = [item["label"] for item in labels if item["lines"] != 1]
         assert wrapped == [], (role, wrapped)
+        # A menu's name and its arrow stay together: every entry of the bar has one height.
+        links = page.evaluate(MEASURE, ".site-header .nav-wide .nav-link")
+        heights = {item["bottom"] - item["top"] for item in links}
+        assert max(heights) - min(heights) <= 4, (role, links)
         for group in page.locator(".site-header details.nav-group").all():
             group.locator("summary").click()
             entries = page.evaluate(MEASURE, ".site-header details.nav-group[open] ul a")
