@@ -81,7 +81,8 @@ class Scope:
             return Q(concern__community_id=self.territory_id)
         if self.kind == "grid":
             return Q(concern__grid_id=self.territory_id)
-        return Q(concern__community__path__startswith=self.path)
+        below = Territory.objects.filter(path__startswith=self.path, kind="community")
+        return Q(concern__community_id__in=below.values("pk"))
 
 
 def scopes(access) -> list[Scope]:
@@ -143,19 +144,28 @@ def todos(request, access) -> list[Todo]:
     wanted: list[tuple[str, Scope | None]] = [("sign", None), ("handle", None)]
     mine = scopes(access)
     wanted += [(key, scope) for scope in mine for key in scope.keys]
-    aggregates = {}
-    for i, (key, scope) in enumerate(wanted):
-        kind = TODOS[key]
-        condition = kind.condition(user, now)
-        if scope is not None:
-            condition &= scope.condition()
-        aggregates[f"n{i}"] = Count("pk", filter=condition)
-        aggregates[f"o{i}"] = Min(kind.oldest, filter=condition)
-        aggregates[f"c{i}"] = Min("concern_id", filter=condition)
-    narrowing = Q(assignee=user)
-    for scope in mine:
-        narrowing |= scope.condition()
-    values = Ticket.objects.filter(narrowing).aggregate(**aggregates)
+    # Two aggregates, each narrowed by an index: the person's own tickets (assignee), then
+    # the tickets of their territories (a community, a grid, or the communities below).
+    personal = {i: ks for i, ks in enumerate(wanted) if ks[1] is None}
+    scoped = {i: ks for i, ks in enumerate(wanted) if ks[1] is not None}
+    values: dict = {}
+    for part, narrowing in ((personal, Q(assignee=user)), (scoped, None)):
+        if not part:
+            continue
+        aggregates = {}
+        for i, (key, scope) in part.items():
+            kind = TODOS[key]
+            condition = kind.condition(user, now)
+            if scope is not None:
+                condition &= scope.condition()
+            aggregates[f"n{i}"] = Count("pk", filter=condition)
+            aggregates[f"o{i}"] = Min(kind.oldest, filter=condition)
+            aggregates[f"c{i}"] = Min("concern_id", filter=condition)
+        if narrowing is None:
+            narrowing = Q(pk__in=[])
+            for scope in mine:
+                narrowing |= scope.condition()
+        values.update(Ticket.objects.filter(narrowing).aggregate(**aggregates))
     names = {
         pk: f"{parent} · {name}" if kind == "grid" and parent else name
         for pk, name, kind, parent in Territory.objects.filter(

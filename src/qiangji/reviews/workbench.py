@@ -155,14 +155,16 @@ def _remarks_awaiting(user, access) -> list[Todo]:
         .annotate(reviewed=Subquery(reviewed), remarked=Subquery(mine))
         .filter(reviewed__isnull=False)
         .filter(Q(remarked__isnull=True) | Q(remarked__lte=Subquery(reviewed)))
-        .aggregate(n=Count("pk"), first=Min("pk"), oldest=Min("updated_at"))
+        .aggregate(
+            n=Count("pk"), first=Min("pk"), programme=Min("programme_id"), oldest=Min("updated_at")
+        )
     )
     if not values["n"]:
         return []
     url = (
         reverse("reviews:plan", args=[values["first"]])
         if values["n"] == 1
-        else reverse("reviews:home")
+        else reverse("reviews:programme", args=[values["programme"]])
     )
     return [
         Todo(
