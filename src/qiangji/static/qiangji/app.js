@@ -80,4 +80,29 @@
       }
     }
   });
+  // Figures right-aligned in every table: a cell holding only a number (with its unit, a
+  // percentage, a ratio "3 / 5", an interval) gets the class num, and so does its column head
+  // when every cell of the column is numeric.
+  var NUMERIC = /^[-+−±]?[\d,.\s]+(%|‰|\s*\/\s*[\d,.]+|\s*[–-]\s*[\d,.]+%?)?$/;
+  function markNumbers(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("main table"), function (table) {
+      var columns = {};
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          var text = cell.textContent.trim();
+          if (!text || text === "—") { return; }
+          var numeric = NUMERIC.test(text);
+          if (numeric) { cell.classList.add("num"); }
+          columns[index] = (columns[index] === undefined ? true : columns[index]) && numeric;
+        });
+      });
+      var head = table.querySelector("thead tr");
+      if (!head) { return; }
+      Array.prototype.forEach.call(head.children, function (th, index) {
+        if (columns[index]) { th.classList.add("num"); }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { markNumbers(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { markNumbers(event.target.closest("main") || document); });
 })();
