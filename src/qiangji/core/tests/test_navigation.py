@@ -36,12 +36,9 @@ def test_the_subdistrict_admin_sees_the_groups_in_the_programmes_flow(jiedao_adm
     assert groups[:3] == ["concerns", "cocreation", "review"]
     assert groups[-1] == "admin"
     admin = next(entry for entry in menu if isinstance(entry, NavGroup) and entry.key == "admin")
-    assert [str(item.label) for item in admin.items] == [
-        "辖区",
-        "工程",
-        "人员",
-        "审计日志",
-    ]
+    labels = [str(item.label) for item in admin.items]
+    assert labels[:3] == ["辖区", "工程", "人员"]
+    assert "审计日志" in labels
 
 
 def test_a_secretary_sees_no_people_or_audit_log(shiliuyuan_secretary):
