@@ -92,7 +92,7 @@ DEFAULT_TEMPLATE = [
         "",
         True,
     ),
-    (Kind.TEXT, Measure.IMPROVE, "您最希望社区改进哪件事？（选填）", [], "", "", False),
+    (Kind.TEXT, Measure.IMPROVE, "您最希望社区改进哪件事？", [], "", "", False),
 ]
 
 

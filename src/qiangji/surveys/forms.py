@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.lib.widgets import DateTimeLocalInput
 from qiangji.surveys.actions import MAX_CODES_PER_BATCH
@@ -12,7 +13,7 @@ from qiangji.territories.models import Territory
 
 
 class SurveyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("surveys", "Title"), max_length=200)
     intro = forms.CharField(
         label=_("Introduction"),
         max_length=2000,
@@ -58,8 +59,8 @@ class SurveyForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    text = forms.CharField(label=_("Question"), max_length=300)
+    kind = forms.ChoiceField(label=pgettext_lazy("surveys", "Kind"), choices=Kind.choices)
+    text = forms.CharField(label=pgettext_lazy("surveys", "Question"), max_length=300)
     help = forms.CharField(label=_("Help text"), max_length=300, required=False)
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     choices = forms.CharField(

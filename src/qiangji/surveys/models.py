@@ -57,7 +57,7 @@ class Measure(models.TextChoices):
     HAPPINESS = "happiness", _("Sense of happiness (幸福感)")
     SECURITY = "security", _("Sense of security (安全感)")
     AWARENESS = "awareness", _("Brand awareness")
-    PARTICIPATION = "participation", _("Participation")
+    PARTICIPATION = "participation", pgettext_lazy("surveys", "Participation")
     IMPROVE = "improve", _("What to improve")
 
 
@@ -81,7 +81,7 @@ class SurveyQuerySet(models.QuerySet):
 class Survey(models.Model):
     """One version of a questionnaire. Once it has responses its questions never change."""
 
-    title = models.CharField(_("Title"), max_length=200)
+    title = models.CharField(pgettext_lazy("surveys", "Title"), max_length=200)
     intro = models.TextField(_("Introduction"), max_length=2000, blank=True)
     programme = models.ForeignKey(
         Programme,
@@ -168,9 +168,9 @@ class Survey(models.Model):
 class Question(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(default=0)
-    kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("surveys", "Kind"), max_length=10, choices=Kind.choices)
     # "{brand}" in the text is replaced by the community's brand name when shown.
-    text = models.CharField(_("Question"), max_length=300)
+    text = models.CharField(pgettext_lazy("surveys", "Question"), max_length=300)
     help = models.CharField(_("Help text"), max_length=300, blank=True)
     required = models.BooleanField(_("Required"), default=True)
     choices = models.JSONField(_("Choices"), default=list, blank=True)
@@ -189,14 +189,17 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["survey", "order", "pk"]
-        verbose_name = _("Question")
+        verbose_name = pgettext_lazy("surveys", "Question")
         verbose_name_plural = _("Questions")
 
     def __str__(self) -> str:
         return self.text
 
     def text_for(self, brand: str) -> str:
-        return self.text.replace("{brand}", brand or "本社区品牌项目")
+        """The text as residents read it: the brand named, or left out when there is none."""
+        if not brand:
+            return self.text.replace("「{brand}」", "").replace("{brand}", "本社区品牌项目")
+        return self.text.replace("{brand}", brand)
 
     @property
     def is_scale(self) -> bool:
@@ -221,7 +224,7 @@ class CodeBatch(models.Model):
     """A printed sheet of one-time codes for a verified survey."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="code_batches")
-    label = models.CharField(_("Label"), max_length=100, blank=True)
+    label = models.CharField(pgettext_lazy("surveys", "Label"), max_length=100, blank=True)
     count = models.PositiveIntegerField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

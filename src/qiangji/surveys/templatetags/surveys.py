@@ -21,7 +21,7 @@ def pct(value) -> str:
 @register.filter
 def brand_free(text: str) -> str:
     """The question text with the brand placeholder in general words."""
-    return (text or "").replace("{brand}", "本社区品牌项目")
+    return (text or "").replace("「{brand}」", "").replace("{brand}", "本社区品牌项目")
 
 
 @register.filter
