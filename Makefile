@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser lint format messages bench clean venv check-deploy
+.PHONY: run test test-browser lint format messages bench bench-all clean venv check-deploy
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "qiangji needs Python >= 3.12")'
@@ -46,8 +46,12 @@ check-deploy: $(STAMP)
 	DEBUG=0 EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=example.org \
 	  $(BIN)/qiangji check --deploy --fail-level WARNING
 
+# The platform at district scale (generator + locust load test, ~5 min); bench-all: every benchmark.
 bench: $(STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	$(BIN)/python bench/load_test.py --scale district --run-time 90s
+
+bench-all: $(STAMP)
+	@for b in bench/[a-z]*.py; do case $$b in *locustfile.py|*load_test.py) continue;; esac; echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var build dist src/*.egg-info

@@ -102,11 +102,13 @@ def generate(ctx) -> dict[str, int]:
                 activities.append((activity, chosen))
         ctx.bulk(Activity, [a for a, _c in activities])
         for activity, chosen in activities:
+            seen: set[int] = set()  # one attendance per person (a person may serve two communities)
             for cid in chosen:
                 links.append(Link(activity_id=activity.pk, territory_id=cid))
                 people = [ctx.secretary[cid], *ctx.staff.get(cid, [])]
                 for person in people:
-                    if rng.random() < 0.85:
+                    if rng.random() < 0.85 and person.pk not in seen:
+                        seen.add(person.pk)
                         attendance.append(
                             Attendance(
                                 activity=activity,
