@@ -14,6 +14,7 @@ urlpatterns = [
     path("p/<int:pk>/media/", views.media, name="media"),
     path("p/<int:pk>/report.docx", views.report, name="report"),
     path("p/<int:pk>/c/<int:community_id>/", views.community, name="community"),
+    path("p/<int:pk>/c/<int:community_id>/rate/", views.rate, name="rate"),
     path("p/<int:pk>/c/<int:community_id>/<slug:trait>/", views.evidence, name="evidence"),
     path("open-data/", views.open_data, name="open_data"),
     path("open-data/<int:pk>/<slug:name>.<slug:ext>", views.open_data_file, name="open_data_file"),

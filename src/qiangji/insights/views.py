@@ -28,8 +28,9 @@ from .actions import (
     do_refresh_index,
 )
 from .forms import MediaReportForm, VersionForm
-from .models import IndexSnapshot, IndexVersion, MediaReport
+from .models import IndexSnapshot, IndexVersion, MediaReport, TraitRating
 from .spec import INDICATOR_LABELS, INDICATORS, TRAIT_KEYS, TRAIT_LABELS, TRAIT_ZH
+from .tasks import mark_changed
 
 MAX_COMPARE = 6
 
@@ -348,13 +349,20 @@ def community(request: HttpRequest, pk: int, community_id: int) -> HttpResponse:
     for cell in traits:
         cell["median"] = present.fmt_score(result["median"].get(cell["key"]))
     media = MediaReport.objects.filter(programme=programme, community_id=community_id)[:10]
+    my_ratings = None
+    if access_for(request.user).is_mentor_of(programme):
+        mine = dict(
+            TraitRating.objects.filter(programme=programme, community_id=community_id, mentor=request.user)
+            .values_list("trait", "score")
+        )  # fmt: skip
+        my_ratings = [(key, TRAIT_ZH[key], mine.get(key, "")) for key in TRAIT_KEYS]
     return render(
         request,
         "insights/community.html",
         _context(
             programme, rights, snapshot, row=row, index_row=rows[0] if rows else None, traits=traits,
             figures=figures, todo=todo, weakest=weakest, insufficient=insufficient, media=media,
-            radar=present.radar_data(result, [row]), trend=_trend(programme, community_id),
+            radar=present.radar_data(result, [row]), trend=_trend(programme, community_id), my_ratings=my_ratings,
         ),
     )  # fmt: skip
 
@@ -382,6 +390,46 @@ def evidence(request: HttpRequest, pk: int, community_id: int, trait: str) -> Ht
             other_traits=present.trait_cells(row, pk),
         ),
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, pk: int, community_id: int) -> HttpResponse:
+    """A mentor of the programme rates the six traits of a community (0–100; empty: no rating)."""
+    programme, rights = _programme(request, pk)
+    access = access_for(request.user)
+    require(access.is_mentor_of(programme))
+    community = get_object_or_404(Territory, pk=community_id, enrolments__programme=programme)
+    errors = []
+    for key in TRAIT_KEYS:
+        raw = request.POST.get(key, "").strip()
+        if not raw:
+            TraitRating.objects.filter(
+                programme=programme, community=community, mentor=request.user, trait=key
+            ).delete()
+            continue
+        if not raw.isdigit() or not 0 <= int(raw) <= 100:
+            errors.append(TRAIT_ZH[key])
+            continue
+        TraitRating.objects.update_or_create(
+            programme=programme, community=community, mentor=request.user, trait=key,
+            defaults={"score": int(raw)},
+        )  # fmt: skip
+    if errors:
+        messages.error(
+            request,
+            _("Ratings must be whole numbers from 0 to 100: %(traits)s.")
+            % {"traits": "、".join(errors)},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Your ratings are saved; they show apart and count only if the programme chooses so."
+            ),
+        )
+        mark_changed()
+    return redirect("insights:community", pk=pk, community_id=community_id)
 
 
 # --- the index specification ----------------------------------------------------------------

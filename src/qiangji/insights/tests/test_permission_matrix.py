@@ -53,6 +53,13 @@ ROUTES = [
     Route("insights:report", READERS, _p),
     Route("insights:community", SHILIUYUAN, _c),
     Route("insights:evidence", SHILIUYUAN, lambda w: {**_c(w), "trait": "refinement"}),
+    Route(
+        "insights:rate",
+        {"daoshi"},
+        _c,
+        method="post",
+        data=lambda w: {"differentiation": "80"},
+    ),
     Route("insights:open_data", EVERYONE),
     Route(
         "insights:open_data_file",

@@ -292,3 +292,23 @@ def test_a_programme_without_communities_or_data_shows_notices_not_errors(
     Enrolment.objects.filter(programme=demo_world.programme).delete()
     response = client_for(jiedao_admin).get(_url("insights:index", demo_world))
     assert response.status_code == 200 and "NaN" not in response.content.decode()
+
+
+def test_a_mentor_rates_traits_which_show_apart_and_bad_ratings_are_refused(
+    world, client_for, mentor
+):
+    from qiangji.insights.models import TraitRating
+
+    client = client_for(mentor)
+    url = _url("insights:rate", world, community_id=world.shiliuyuan.pk)
+    response = client.post(url, {"differentiation": "90", "satisfaction": "101"}, follow=True)
+    assert TraitRating.objects.filter(trait="differentiation", score=90).exists()
+    assert not TraitRating.objects.filter(trait="satisfaction").exists()
+    assert "0" in response.content.decode() and response.status_code == 200
+    snapshot = do_refresh_index(programme=world.programme, draws=10)
+    row = next(r for r in snapshot.result["communities"] if r["id"] == world.shiliuyuan.pk)
+    assert row["traits"]["differentiation"]["mentor"] == {"mean": 90.0, "n": 1}
+    assert (
+        row["traits"]["differentiation"]["score"] == row["traits"]["differentiation"]["data_score"]
+    )
+    assert client.get(url).status_code == 405
