@@ -13,6 +13,9 @@ below it; mentor and leader roles may also be granted on a programme.
 | community staff (on C) | C and below, programmes C is enrolled in | nothing in territory settings |
 | grid worker (on G) | G and its community | nothing in territory settings |
 | mentor (on T or programme) | the programmes they mentor and their communities | nothing |
+
+Moving a territory (`can_move_territory`) takes edit rights on it, its old and its new parent;
+only a superuser moves one to or from the top level.
 """
 
 from __future__ import annotations
@@ -93,6 +96,23 @@ class Access:
             return True
         return territory.kind in (Kind.COMMUNITY, Kind.COMPOUND, Kind.GRID) and self._covers(
             territory, Role.COMMUNITY_SECRETARY
+        )
+
+    def can_move_territory(self, territory: Territory, new_parent: Territory | None) -> bool:
+        """Move a territory under another parent (the one rule for pages, API and imports).
+
+        It takes edit rights on the territory, on its old parent and on its new parent; only
+        a superuser moves a territory to or from the top level. Without the rule on the old
+        parent a subdistrict admin could detach their own subdistrict from its district and
+        hide it from the district's leaders.
+        """
+        old_parent = territory.parent
+        if old_parent is None or new_parent is None:
+            return self.is_superuser
+        return (
+            self.can_edit_territory(territory)
+            and self.can_edit_territory(old_parent)
+            and self.can_edit_territory(new_parent)
         )
 
     def can_manage_people(self, territory: Territory) -> bool:

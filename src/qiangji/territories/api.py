@@ -113,9 +113,10 @@ def update_territory(request, territory_id: Id, payload: TerritoryPatch):
         )
         if data["parent_id"] and parent is None:
             raise HttpError(422, _("The parent territory does not exist."))
-        if parent is not None and not access.can_edit_territory(parent):
-            raise HttpError(403, _("You may not move the territory there."))
-        territory.parent = parent
+        if parent != territory.parent:
+            if not access.can_move_territory(territory, parent):
+                raise HttpError(403, _("You may not move the territory there."))
+            territory.parent = parent
     for field in ("name", "code", "population", "households", "order"):
         if field in data and data[field] is not None:
             setattr(

@@ -80,9 +80,12 @@ def test_bad_territories_get_clear_api_errors(client, jiedao_admin, demo_world):
         **headers,
     )
     assert duplicate.status_code in (409, 422)
+    from qiangji.territories.models import Kind, Territory
+
+    below = Territory.objects.create(kind=Kind.GRID, name="示例网格", parent=demo_world.shiliuyuan)
     cycle = client.patch(
-        f"/api/territories/{demo_world.subdistrict.pk}",
-        json.dumps({"parent_id": demo_world.shiliuyuan.pk}),
+        f"/api/territories/{demo_world.shiliuyuan.pk}",
+        json.dumps({"parent_id": below.pk}),
         content_type="application/json",
         **headers,
     )
