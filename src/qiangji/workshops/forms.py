@@ -149,7 +149,7 @@ class ActivityForm(forms.ModelForm):
                 start_time=start.time(),
                 end_time=end.time(),
                 agenda_text="\n".join(
-                    f"{a.starts_at:%H:%M} " * bool(a.starts_at)
+                    (f"{a.starts_at:%H:%M} " if a.starts_at else "")
                     + a.title
                     + (f" | {a.speaker}" if a.speaker else "")
                     for a in self.instance.agenda.all()
