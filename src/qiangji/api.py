@@ -5,11 +5,11 @@ Apps add their routers here. Every endpoint asks the same permission module as t
 
 from __future__ import annotations
 
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import NinjaAPI
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from qiangji.accounts.models import ApiToken, hash_token
 from qiangji.core.plugins import app_modules
@@ -42,11 +42,24 @@ class HeaderToken(APIKeyHeader):
         return _user_for_key(request, key)
 
 
+class LoggedInSession(SessionAuth):
+    """The browser's session; CSRF is checked only for a logged-in person.
+
+    Without a session there is nothing to forge: an anonymous write answers 401 (no
+    credentials), not 403 "CSRF check Failed".
+    """
+
+    def _get_key(self, request):
+        if not getattr(request, "user", None) or not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 api = NinjaAPI(
     title="qiangji API",
     version="1",
     description="强基 — territories, programmes and the capabilities built on them.",
-    auth=[BearerToken(), HeaderToken(), django_auth],
+    auth=[BearerToken(), HeaderToken(), LoggedInSession()],
     urls_namespace="api",
 )
 
@@ -59,6 +72,16 @@ def _data_error(request, exc):
         {"detail": gettext("A value is out of range or contains forbidden characters.")},
         status=422,
     )
+
+
+@api.exception_handler(OperationalError)
+def _operational_error(request, exc):
+    """A busy database (SQLite "database is locked") is 503 with Retry-After, never 500."""
+    from qiangji.core.busy import busy_response, is_busy
+
+    if not is_busy(exc):
+        raise exc
+    return busy_response(request)
 
 
 def _register_routers() -> None:

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "qiangji.audit.middleware.AuditActorMiddleware",
+    "qiangji.core.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "qiangji.urls"

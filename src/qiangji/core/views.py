@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from qiangji.accounts.models import Role, RoleGrant
 from qiangji.accounts.permissions import access_for
@@ -19,7 +19,7 @@ from qiangji.territories.models import Kind, Territory
 TODOS_PER_PAGE = 30
 
 
-@require_GET
+@require_safe  # GET and HEAD: uptime monitors send HEAD
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page for residents, or the person's workbench (工作台): to-dos first."""
     if not request.user.is_authenticated:
@@ -85,14 +85,14 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe  # GET and HEAD: uptime monitors send HEAD
 def healthz(request: HttpRequest) -> HttpResponse:
     """Return 200 "ok" while the process serves requests; touches no database."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache
-@require_GET
+@require_safe  # GET and HEAD: uptime monitors send HEAD
 def readyz(request: HttpRequest) -> HttpResponse:
     """Return 200 when the database answers a query, 503 otherwise."""
     try:

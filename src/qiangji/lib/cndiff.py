@@ -52,6 +52,11 @@ _SENTENCE_RE = re.compile(r"[^。！？；!?;…\n]*(?:[。！？；!?;…]+[”
 # Below this similarity two blocks of changed sentences are shown as a whole deletion and a
 # whole insertion: a word diff of unrelated sentences is confetti.
 _MIN_RATIO_FOR_WORD_DIFF = 0.25
+# SequenceMatcher's time grows with the product of the two lengths (worse on repetitive text):
+# past this many token pairs a block is shown coarser (whole sentences, then paragraphs, then
+# the whole text replaced) instead of making a page wait seconds. Text limits keep normal
+# fields far below it.
+PAIR_BUDGET = 1_000_000
 
 
 def split_sentences(text: str) -> list[str]:
@@ -81,6 +86,10 @@ def _append(out: list[Segment], op: Op, text: str) -> None:
 
 def _diff_tokens(old: str, new: str, granularity: Granularity, out: list[Segment]) -> None:
     a, b = tokenize(old, granularity), tokenize(new, granularity)
+    if len(a) * len(b) > PAIR_BUDGET:
+        _append(out, "delete", old)  # the coarser fallback: whole sentences
+        _append(out, "insert", new)
+        return
     matcher = _matcher(a, b)
     if granularity == "word" and matcher.ratio() < _MIN_RATIO_FOR_WORD_DIFF:
         # Words may hide a shared character or two; only call them unrelated if
@@ -105,6 +114,12 @@ def diff_segments(old: str, new: str, *, granularity: Granularity = "word") -> l
         _append(out, "equal", old)
         return out
     sa, sb = split_sentences(old), split_sentences(new)
+    if len(sa) * len(sb) > PAIR_BUDGET:
+        sa, sb = old.splitlines(keepends=True), new.splitlines(keepends=True)  # paragraphs
+        if len(sa) * len(sb) > PAIR_BUDGET:
+            _append(out, "delete", old)
+            _append(out, "insert", new)
+            return out
     for tag, i1, i2, j1, j2 in _matcher(sa, sb).get_opcodes():
         if tag == "equal":
             _append(out, "equal", "".join(sa[i1:i2]))
