@@ -56,6 +56,12 @@ ASKED_ELSEWHERE = {
     "reviews/interface.py:reviewed_version_numbers": (
         "which versions were reviewed (for 立项), no score, total or text"
     ),
+    "reviews/workbench.py:_suggestions_to_answer": (
+        "counts of the community's own unanswered suggestions, for its own workbench"
+    ),
+    "reviews/workbench.py:_reviews_due": "the person's own assignments not yet submitted",
+    "reviews/workbench.py:_remarks_awaiting": "which plans were reviewed, for a leader: no content",
+    "reviews/workbench.py:figures": "how many reviews are submitted, no score or text",
     "reviews/views.py:home": "the mentor's own assignments and own submitted reviews",
     "reviews/views.py:review_start": "starts the person's own review",
     "reviews/views.py:_review_context": "called by views that load the review through _get_review_for_user",
