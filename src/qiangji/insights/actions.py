@@ -101,10 +101,12 @@ def _hot_issues(programme: Programme) -> list:
 
     rows = []
     for issue in found or []:
-        if isinstance(issue, dict):
+        if hasattr(issue, "as_dict"):
+            rows.append(_jsonable(issue.as_dict()))
+        elif isinstance(issue, dict):
             rows.append(_jsonable(issue))
         else:
-            rows.append(_jsonable(getattr(issue, "__dict__", {"label": str(issue)})))
+            rows.append({"label": str(issue)})
     return rows
 
 

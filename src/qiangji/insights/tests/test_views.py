@@ -312,3 +312,18 @@ def test_a_mentor_rates_traits_which_show_apart_and_bad_ratings_are_refused(
         row["traits"]["differentiation"]["score"] == row["traits"]["differentiation"]["data_score"]
     )
     assert client.get(url).status_code == 405
+
+
+def test_the_overview_lists_the_subdistricts_hot_issues_when_the_concerns_app_offers_them(
+    world, client_for, jiedao_admin, monkeypatch
+):
+    import qiangji.concerns.interface as concerns_interface
+
+    monkeypatch.setattr(
+        concerns_interface, "top_hot_issues",
+        lambda territory, n=5: [{"label": "石榴园示例一区 · 电梯故障", "residents": 7, "url": "/concerns/"}],
+        raising=False,
+    )  # fmt: skip
+    do_refresh_index(programme=world.programme, draws=10)
+    html = client_for(jiedao_admin).get(_url("insights:overview", world)).content.decode()
+    assert "石榴园示例一区 · 电梯故障" in html
