@@ -1,7 +1,7 @@
 """What other apps may use from surveys (the brand index, dashboards, the landing page).
 
 ``results_by_community(community_ids, *, programme=None, since=None) -> dict[int, dict]``
-    Residents' figures per community, aggregated in SQL in two queries whatever the number of
+    Residents' figures per community, aggregated in SQL in three queries whatever the number of
     communities or responses. Only counted responses (not excluded by an organiser) count.
     For each community id asked (always present, even without any response)::
 
