@@ -74,3 +74,16 @@ def test_the_htmx_fragment_is_only_the_results(client_for, jiedao_admin):
 def test_search_refuses_post_and_anonymous(client_for):
     assert client_for(None).get("/search/", {"q": "x"}).status_code == 302
     assert client_for(None).post("/search/").status_code in (302, 405)
+
+
+def test_search_finds_hot_issues_of_the_subdistrict(client_for, demo_world, jiedao_admin, outsider):
+    from qiangji.concerns.models import HotIssue
+
+    HotIssue.objects.create(
+        territory=demo_world.subdistrict, label="石榴园一区 · 电梯停运", place="石榴园一区"
+    )
+    html = client_for(jiedao_admin).get("/search/", {"q": "电梯停运"}).content.decode()
+    assert 'data-kind="concerns.hot_issue"' in html
+    assert "石榴园一区 · 电梯停运" in html
+    outsider_html = client_for(outsider).get("/search/", {"q": "电梯停运"}).content.decode()
+    assert "石榴园一区 · 电梯停运" not in outsider_html
