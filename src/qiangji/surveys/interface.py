@@ -17,7 +17,7 @@
           "awareness_insufficient",        # knew the community's brand project
           "participation_share", "participation_ci_low", "participation_ci_high",
           "participation_n", "participation_insufficient",  # took part in the last 6 months
-          "rounds": [ {survey_id, title, series, round, opens_at, responses,
+          "rounds": [ {survey_id, title, series, round, opens_at (ISO text), responses,
                        satisfied_share, ci_low, ci_high, n, insufficient,
                        awareness_*, participation_*}, ... ],   # oldest first: the trend
         }

@@ -380,7 +380,7 @@ def by_community(
                     "title": meta[key[1]]["title"],
                     "series": meta[key[1]]["series"],
                     "round": meta[key[1]]["round"],
-                    "opens_at": meta[key[1]]["opens_at"],
+                    "opens_at": meta[key[1]]["opens_at"].isoformat(),  # JSON-safe for callers
                     **{k: v for k, v in figures.items() if k != "senses"},
                 }
             )

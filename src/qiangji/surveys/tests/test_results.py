@@ -173,3 +173,14 @@ def test_a_frozen_survey_refuses_new_questions_and_a_new_version_copies_them(
     submit_values(new, demo_world.shiliuyuan, n=2)
     trend = survey_results(new).trend
     assert trend[-1]["responses"] == 3  # the round counts both versions
+
+
+def test_the_interface_figures_are_json_safe(open_survey, demo_world):
+    import json
+
+    submit_values(open_survey, demo_world.shiliuyuan, n=2)
+    figures = results_by_community([demo_world.shiliuyuan.pk])
+    assert (
+        json.loads(json.dumps(figures))[str(demo_world.shiliuyuan.pk)]["rounds"][0]["responses"]
+        == 2
+    )
