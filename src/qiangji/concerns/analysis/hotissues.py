@@ -66,6 +66,8 @@ MAX_PLACE_DF = 0.05  # a name in more documents than this is generic
 MAX_TERM_DF = 0.08  # a word in more documents than this says nothing specific
 WINDOW_GAP_DAYS = 120  # reports further apart than this are different matters
 BLOCK_EXACT = 1500  # above this many messages a block is clustered by signature groups
+SMALL_GROUP = 3  # a group this small must be tighter: two messages sharing a place and one word
+SMALL_GROUP_SIMILARITY = 0.15  # mean pairwise cosine a group of ≤ SMALL_GROUP must reach
 FACTOR_SHARE = 1 / 3  # share of a matter's messages that must show an urgency factor
 
 PLACE_SUFFIXES = (
@@ -463,6 +465,15 @@ def heat_of(
     )
 
 
+def _mean_similarity(x: sparse.csr_matrix) -> float:
+    """Return the mean cosine between distinct rows of x (unit rows)."""
+    n = x.shape[0]
+    if n < 2:
+        return 1.0
+    total = np.asarray(x.sum(axis=0)).ravel()
+    return float((total @ total - n) / (n * (n - 1)))
+
+
 def _split_by_time(members: list[int], docs: Sequence[Doc]) -> list[list[int]]:
     timed = sorted(members, key=lambda i: docs[i].time or dt.datetime.min.replace(tzinfo=dt.UTC))
     parts: list[list[int]] = [[]]
@@ -528,6 +539,11 @@ def find_hot_issues(
             continue
         for group in _cluster_block(x[rows], similarity):
             members = [rows[g] for g in group]
+            if (
+                len(members) <= SMALL_GROUP
+                and _mean_similarity(x[members]) < SMALL_GROUP_SIMILARITY
+            ):
+                continue
             for part in _split_by_time(members, docs):
                 if len({docs[i].user or f"#{i}" for i in part}) >= MIN_RESIDENTS:
                     candidates.append((name, part))
