@@ -152,7 +152,7 @@ def test_a_secretary_searches_the_list_reads_hot_topics_and_statistics_on_a_desk
     login(page, live_server, "shiliuyuan")
     page.goto(f"{live_server.url}/concerns/")
     expect(page.locator("h1")).to_contain_text("石榴园社区")
-    page.fill("input[name=q]", "電梯")
+    page.fill("form.concern-filters input[name=q]", "電梯")
     page.locator("form.concern-filters button[type=submit]").click()
     expect(page.locator("#results .concern-list li").first).to_contain_text("电梯")
     assert all(
