@@ -45,13 +45,17 @@ class DeliveryError(ValueError):
 
 
 def ensure_statuses(programme) -> dict[str, Status]:
-    """Return the programme's statuses by key, creating the defaults the first time."""
-    statuses = {s.key: s for s in Status.objects.filter(programme=programme)}
+    """Return the programme's statuses by key, creating the defaults the first time.
+
+    ``programme`` is a Programme or its id.
+    """
+    programme_id = getattr(programme, "pk", programme)
+    statuses = {s.key: s for s in Status.objects.filter(programme_id=programme_id)}
     if not statuses:
         Status.objects.bulk_create(
             [
                 Status(
-                    programme=programme,
+                    programme_id=programme_id,
                     key=key,
                     name=name,
                     default_progress=progress,
@@ -62,7 +66,7 @@ def ensure_statuses(programme) -> dict[str, Status]:
             ],
             ignore_conflicts=True,
         )
-        statuses = {s.key: s for s in Status.objects.filter(programme=programme)}
+        statuses = {s.key: s for s in Status.objects.filter(programme_id=programme_id)}
     return statuses
 
 
@@ -302,6 +306,7 @@ def _children_values(parent_id: int) -> list[tuple[Decimal, Decimal]]:
     return list(
         Item.objects.filter(parent_id=parent_id)
         .exclude(status__meaning=Meaning.CANCELLED)
+        .order_by()
         .values_list("progress", "weight")
     )
 
@@ -317,11 +322,11 @@ def roll_up(item: Item, *, by=None) -> None:
     statuses = None
     while parent_id is not None:
         value = weighted_progress(_children_values(parent_id))
-        parent = Item.objects.select_related("status", "programme").get(pk=parent_id)
+        parent = Item.objects.select_related("status").get(pk=parent_id)
         if value is not None and value != parent.progress:
             Item.objects.filter(pk=parent_id).update(progress=value)
-        if value is not None:
-            statuses = statuses or ensure_statuses(parent.programme)
+        if value is not None and _parent_status_may_change(parent.status, value):
+            statuses = statuses or ensure_statuses(item.programme_id)
             target = _parent_status(parent.status, value, statuses)
             if target is not None and target.pk != parent.status_id:
                 _change_status(parent, target, by=by, note=_("Follows its parts"))
@@ -329,6 +334,14 @@ def roll_up(item: Item, *, by=None) -> None:
                 parent.save(update_fields=["status", "last_update_at", "revision", "completed_at"])
         parent_id = parent.parent_id
     _delivery_from_lines(item.delivery_id)
+
+
+def _parent_status_may_change(current: Status, value: Decimal) -> bool:
+    if current.meaning in (Meaning.CANCELLED, Meaning.DELAYED):
+        return False
+    if value >= HUNDRED:
+        return current.meaning != Meaning.DONE
+    return value > 0 and (current.meaning == Meaning.DONE or current.key == "not_started")
 
 
 def _parent_status(current: Status, value: Decimal, statuses: dict[str, Status]) -> Status | None:
@@ -345,6 +358,7 @@ def _delivery_from_lines(delivery_id: int) -> Decimal | None:
     lines = list(
         Item.objects.filter(delivery_id=delivery_id, parent__isnull=True)
         .exclude(status__meaning=Meaning.CANCELLED)
+        .order_by()
         .values_list("progress", "weight")
     )
     progress = weighted_progress(lines)
@@ -512,8 +526,10 @@ def do_update_item(
         if "status" not in changed:
             item.revision = F("revision") + 1
         with acting_as(by):
-            item.save()
-        item.refresh_from_db(fields=["revision"])
+            item.save(update_fields=sorted({*changed, "last_update_at", "revision"}))
+        item.revision = expected_revision + 1 if expected_revision is not None else None
+        if item.revision is None:
+            item.refresh_from_db(fields=["revision"])
     if note or photos or documents or (result.saved and progress is not None):
         title = note.strip().splitlines()[0][:200] if note.strip() else _("Progress update")
         milestone = Milestone.objects.create(
@@ -539,7 +555,17 @@ def do_update_item(
 
 def _status_for_progress(item: Item, progress: Decimal) -> Status | None:
     """Return the status a bare progress change implies (100: done, >0: under way), or None."""
-    statuses = ensure_statuses(item.programme)
+    if progress >= HUNDRED and item.status.meaning == Meaning.DONE:
+        return None
+    if (
+        0 < progress < HUNDRED
+        and item.status.meaning != Meaning.DONE
+        and item.status.key != "not_started"
+    ):
+        return None
+    if progress == 0 and item.status.meaning != Meaning.DONE:
+        return None
+    statuses = ensure_statuses(item.programme_id)
     if progress >= HUNDRED:
         return status_for(statuses, Meaning.DONE)
     if item.status.meaning == Meaning.DONE:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -536,7 +536,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     items = items.select_related("status", "community", "parent").order_by(
         "deadline" if flag == "overdue" else "last_update_at", "pk"
     )
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
         {"item": i, "days": (today - i.deadline).days if i.deadline else None}
@@ -707,9 +707,10 @@ def public(request: HttpRequest, community_pk: int) -> HttpResponse:
         ]
         milestones = list(
             Milestone.objects.filter(
+                Q(source=Milestone.Source.MANUAL)
+                | Q(source=Milestone.Source.STATUS, item__kind=Kind.TASK),
                 item__delivery=delivery,
                 public=True,
-                source__in=[Milestone.Source.MANUAL, Milestone.Source.STATUS],
             )
             .select_related("item")
             .only("pk", "title", "happened_on", "source", "item__title", "text")

@@ -37,6 +37,12 @@ Interface for other apps (reviews, workshops, insights) — keep it stable:
     ``version.nodes.get(key=…)``. A suggestion may point at a node with
     ``ForeignKey(PlanVersionNode, on_delete=models.PROTECT)`` or at (version, key).
 
+``PlanCitation`` — the citations of a frozen version, as links (immutable)
+    ``kind`` (concern, topic, hot_issue, case), ``target_id``, ``node_key`` (None: the plan
+    itself) and ``text``; written by ``do_close_round`` from the reference tokens of the
+    citing fields (``plans.citations``). Read with ``version.citations.all()`` or
+    ``plans.citations.plans_citing(kind, id)``.
+
 Ideas from brainstorm boards arrive through ``actions.do_add_idea_to_draft(*, community,
 programme, text, kind, by)``.
 """
