@@ -322,7 +322,7 @@ def send(pk: int) -> bool:
     """Send delivery pk if it is still waiting (one worker at a time: the row is locked)."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("channel", "recipient")
             .filter(pk=pk, state=DeliveryState.PENDING)
             .first()
