@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind, Territory
@@ -30,7 +31,7 @@ class User(AbstractUser):
         validators=[mobile_validator],
     )
     title = models.CharField(
-        _("Title"),
+        pgettext_lazy("job title", "Title"),
         max_length=80,
         blank=True,
         help_text=_("e.g. head of the district organisation department"),

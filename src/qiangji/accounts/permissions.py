@@ -183,6 +183,15 @@ class Access:
             )
         )
 
+    @cached_property
+    def home_community_ids(self) -> set[int]:
+        """The communities this person holds a role in (or in one of its grids, compounds)."""
+        return {
+            self._community_id_of(g)
+            for g in self._territory_grants()
+            if g.territory_kind in (Kind.COMMUNITY, Kind.COMPOUND, Kind.GRID)
+        }
+
     @staticmethod
     def _community_id_of(grant: _Grant) -> int:
         parts = [int(p) for p in grant.territory_path.strip("/").split("/")]

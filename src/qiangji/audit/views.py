@@ -25,6 +25,27 @@ def _date(raw: str) -> dt.date | None:
         return None
 
 
+def _field_label(model, name: str) -> str:
+    """Return a field's verbose name in the reader's language (the raw name if it is gone)."""
+    if model is None:
+        return name
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 — a field removed since the entry was written
+        return name
+
+
+def _change_rows(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """Return (field label, before, after) for each change of an entry."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    rows = []
+    for name, pair in changes.items():
+        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        rows.append((_field_label(model, name), before, after))
+    return rows
+
+
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
@@ -59,6 +80,8 @@ def index(request: HttpRequest) -> HttpResponse:
     if until := _date(request.GET.get("until", "")):
         entries = entries.filter(at__date__lte=until)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.change_rows = _change_rows(entry)
     models = ContentType.objects.filter(
         pk__in=AuditEntry.objects.values("content_type").distinct()
     ).order_by("model")

@@ -144,14 +144,14 @@ def _ticket_kind(text: str) -> str:
     return TicketKind.GENERAL
 
 
-def refresh_priority(concern: Concern, *, save: bool = True) -> Concern:
-    """Recompute a concern's priority from its group, me-too, likes, age, text and ticket."""
+def _current_priority(concern: Concern):
+    """Return the Priority of a concern now: the one computation behind its badge and its tooltip."""
     deadline = ""
     ticket = getattr(concern, "ticket", None) if concern.pk else None
     if ticket is not None and not ticket.is_done:
         left = (ticket.deadline_at - timezone.now()).total_seconds()
         deadline = "overdue" if left < 0 else ("soon" if left < 86400 else "")
-    result = priority(
+    return priority(
         text=f"{concern.title} {concern.text}",
         residents=concern.residents,
         me_too=concern.me_too_count,
@@ -160,6 +160,11 @@ def refresh_priority(concern: Concern, *, save: bool = True) -> Concern:
         deadline=deadline,
         staff_flag=concern.staff_flag or bool(ticket and ticket.supervised),
     )
+
+
+def refresh_priority(concern: Concern, *, save: bool = True) -> Concern:
+    """Recompute a concern's priority from its group, me-too, likes, age, text and ticket."""
+    result = _current_priority(concern)
     concern.urgency_factors = list(result.factors)
     concern.care_score = result.care
     concern.urgency_score = result.urgency
@@ -175,17 +180,16 @@ def refresh_priority(concern: Concern, *, save: bool = True) -> Concern:
 
 
 def priority_of(concern: Concern):
-    """Return the Priority breakdown of a concern as stored, for the tooltip."""
-    return priority(
-        text=f"{concern.title} {concern.text}",
-        residents=concern.residents,
-        me_too=concern.me_too_count,
-        likes=concern.likes,
-        age_days=concern.age_days,
-        factors=tuple(concern.urgency_factors or ()),
-        deadline="overdue" if hasattr(concern, "ticket") and concern.ticket.is_overdue else "",
-        staff_flag=concern.staff_flag or (hasattr(concern, "ticket") and concern.ticket.supervised),
-    )
+    """Return the Priority breakdown of a concern, and bring its stored figure up to date.
+
+    The badge shows the stored `priority_score` and the tooltip this breakdown: both come from
+    `_current_priority`, and a figure that drifted since the nightly refresh (age, a deadline
+    coming near) is stored again, so the two never disagree.
+    """
+    result = _current_priority(concern)
+    if concern.pk and concern.priority_score != result.score:
+        refresh_priority(concern)
+    return result
 
 
 def _regroup(root: Concern) -> None:

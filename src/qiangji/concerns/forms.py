@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.concerns.models import MAX_TEXT_LENGTH, Category, Channel, Satisfaction, TicketKind
 from qiangji.lib import limits
@@ -147,7 +148,9 @@ class TicketActionForm(forms.Form):
     note = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note")
     )
-    assignee = forms.ModelChoiceField(queryset=None, required=False, label=_("Person"))
+    assignee = forms.ModelChoiceField(
+        queryset=None, required=False, label=pgettext_lazy("ticket assignee", "Person")
+    )
     unit = forms.CharField(required=False, max_length=100, label=_("Or a unit"))
     answer = forms.CharField(
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label=_("Answer")

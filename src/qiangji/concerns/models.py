@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.lib import limits
 from qiangji.lib.privacy import mask_name, mask_phone, mask_phones_in_text
@@ -364,7 +365,7 @@ class Ticket(models.Model):
     kind = models.CharField(
         _("Kind"), max_length=16, choices=TicketKind.choices, default=TicketKind.GENERAL
     )
-    deadline_at = models.DateTimeField(_("Deadline"))
+    deadline_at = models.DateTimeField(pgettext_lazy("ticket", "Deadline"))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -78,6 +78,26 @@ def _get_concern_for_user(request: HttpRequest, pk: int) -> tuple[Concern, bool]
     return concern, access.can_work_in_community(concern.community)
 
 
+# The steps of the person a ticket is dispatched to (often a grid worker, who does not work
+# in the community's office and so holds none of the other steps).
+ASSIGNEE_ACTIONS = (
+    TicketAction.SIGN,
+    TicketAction.START,
+    TicketAction.ANSWER,
+    TicketAction.RETURN,
+)
+
+
+def _ticket_actions(request: HttpRequest, ticket: Ticket, *, can_work: bool) -> list[str]:
+    """Return the steps this person may take on the ticket now."""
+    allowed = actions.allowed_actions(ticket)
+    if can_work:
+        return allowed
+    if ticket.assignee_id is not None and ticket.assignee_id == request.user.pk:
+        return [a for a in allowed if a in ASSIGNEE_ACTIONS]
+    return []
+
+
 def _scope(request: HttpRequest, access: Access) -> Territory:
     """Return the territory a list is about: ?territory= if readable, else the person's home."""
     raw = request.GET.get("territory", "")
@@ -506,6 +526,19 @@ def top(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _entry_defaults(access: Access, community: Territory) -> dict:
+    """A grid worker records what they met on patrol, in their own grid."""
+    grids = [
+        g.territory_id
+        for g in access.grants
+        if g.role == Role.GRID_WORKER and g.territory_kind == Kind.GRID
+    ]
+    grid = community.children.filter(kind=Kind.GRID, pk__in=grids).first()
+    if grid is None:
+        return {}
+    return {"channel": Channel.PATROL, "grid": grid.pk}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
@@ -519,7 +552,9 @@ def new(request: HttpRequest) -> HttpResponse:
     if community.kind != Kind.COMMUNITY:
         raise Http404
     require(_can_enter(access, community))
-    form = StaffConcernForm(request.POST or None, community=community)
+    form = StaffConcernForm(
+        request.POST or None, community=community, initial=_entry_defaults(access, community)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -570,6 +605,7 @@ def _people_for(community: Territory):
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern, can_work = _get_concern_for_user(request, pk)
     ticket = concern.ticket
+    allowed = _ticket_actions(request, ticket, can_work=can_work)
     context = {
         "concern": concern,
         "ticket": ticket,
@@ -577,8 +613,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "explanation": actions.priority_of(concern).explain(),
         "events": ticket.events.select_related("by"),
         "duplicates": concern.duplicates.order_by("reported_at")[:50],
-        "allowed": actions.allowed_actions(ticket) if can_work else [],
-        "form": TicketActionForm(people=_people_for(concern.community)) if can_work else None,
+        "allowed": allowed,
+        "form": TicketActionForm(people=_people_for(concern.community)) if allowed else None,
         "recategorise": RecategoriseForm(initial={"category": concern.category_id})
         if can_work
         else None,
@@ -594,7 +630,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_action(request: HttpRequest, pk: int) -> HttpResponse:
     concern, can_work = _get_concern_for_user(request, pk)
-    require(can_work)
+    is_assignee = concern.ticket.assignee_id == request.user.pk
+    require(can_work or is_assignee)
     form = TicketActionForm(request.POST, people=_people_for(concern.community))
     if not form.is_valid():
         messages.error(
@@ -604,6 +641,7 @@ def ticket_action(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("concerns:detail", pk=concern.pk)
     data = form.cleaned_data
+    require(can_work or data["action"] in ASSIGNEE_ACTIONS)
     new_deadline = data.get("new_deadline")
     if new_deadline is not None and timezone.is_naive(new_deadline):
         new_deadline = timezone.make_aware(new_deadline)
@@ -711,7 +749,11 @@ def topics(request: HttpRequest) -> HttpResponse:
         refresh_topics.enqueue(territory.pk)
         messages.success(request, _("Hot topics are being recomputed."))
         return redirect(f"{reverse('concerns:topics')}?territory={territory.pk}")
-    rows = list(Topic.objects.filter(territory=territory).order_by("-score")[:30])
+    topics = Topic.objects.filter(territory=territory)
+    if territory.kind != Kind.COMMUNITY and not topics.exists():
+        # Topics are fitted per community: above one, show the communities' own topics.
+        topics = Topic.objects.filter(territory__path__startswith=territory.path)
+    rows = list(topics.select_related("territory").order_by("-score")[:30])
     weeks = _topic_trends(rows)
     for row in rows:
         row.trend = weeks.get(row.pk, [])

@@ -20,7 +20,43 @@ from qiangji.programmes.models import Enrolment, Phase, Programme
 from qiangji.territories.models import Kind, Territory
 
 REAL_COMMUNITIES = ["杭州西路社区", "广州路社区", "石榴园社区", "柯尔山社区"]
-SAMPLE_COMMUNITIES = [f"示例社区{n:02d}" for n in range(1, 8)]
+# The report names four of the eleven communities; the other seven are invented, plausible
+# names for a 黄石 subdistrict, marked （示例） wherever they are shown.
+SAMPLE_COMMUNITIES = [
+    "磁湖苑社区（示例）",
+    "桂花湾社区（示例）",
+    "青龙山社区（示例）",
+    "新华里社区（示例）",
+    "月亮山社区（示例）",
+    "长乐坊社区（示例）",
+    "铁山路社区（示例）",
+]
+# Names of the first demo, renamed in place when the demo is loaded again.
+OLD_SAMPLE_NAMES = {f"示例社区{n:02d}": name for n, name in enumerate(SAMPLE_COMMUNITIES, 1)}
+
+# 12-digit statistical division codes (统计用区划代码). 黄石市 and 下陆区 are the real codes;
+# the subdistrict's and communities' digits are samples in the official format (the real
+# ones are not in the report), so per-1,000-resident figures have a denominator to use.
+CITY_CODE = "420200000000"
+DISTRICT_CODE = "420204000000"
+SUBDISTRICT_CODE = "420204004000"
+# name → (village digits, population, households); sample figures of the right size for an
+# urban community of 黄石 (5,000–12,000 residents, about 2.7 residents a household).
+COMMUNITY_FIGURES = {
+    "杭州西路社区": ("001", 9860, 3640),
+    "广州路社区": ("002", 11240, 4110),
+    "石榴园社区": ("003", 8420, 3180),
+    "柯尔山社区": ("004", 10350, 3920),
+    "磁湖苑社区（示例）": ("005", 7680, 2850),
+    "桂花湾社区（示例）": ("006", 6240, 2310),
+    "青龙山社区（示例）": ("007", 5370, 2020),
+    "新华里社区（示例）": ("008", 8930, 3310),
+    "月亮山社区（示例）": ("009", 6810, 2560),
+    "长乐坊社区（示例）": ("010", 7450, 2790),
+    "铁山路社区（示例）": ("011", 5920, 2200),
+}
+CITY_FIGURES = (2_468_000, 905_000)  # 黄石市, rounded (sample)
+DISTRICT_FIGURES = (201_000, 74_500)  # 下陆区, rounded (sample)
 PROGRAMME_NAME = "2026年培育强基工程·社区品牌创建"
 PROGRAMME_START = dt.date(2026, 2, 1)
 PROGRAMME_END = dt.date(2026, 12, 31)
@@ -72,11 +108,30 @@ class World:
 
 
 def _territory(kind: str, name: str, parent: Territory | None, **extra) -> Territory:
+    """Find or create the territory; fill in code and figures that are still blank."""
     territory = Territory.objects.filter(parent=parent, name=name).first()
     if territory is None:
         territory = Territory(kind=kind, name=name, parent=parent, **extra)
         territory.save()
+        return territory
+    blank = {
+        key: value
+        for key, value in extra.items()
+        if key in ("code", "population", "households") and getattr(territory, key) in ("", None)
+    }
+    if blank:
+        for key, value in blank.items():
+            setattr(territory, key, value)
+        territory.save()
     return territory
+
+
+def _split(total: int, parts: int, seed: int) -> list[int]:
+    """Return parts positive integers summing to total, unevenly (reproducibly) spread."""
+    weights = [3 + (seed * 7 + i * 13) % 5 for i in range(parts)]
+    shares = [total * w // sum(weights) for w in weights]
+    shares[0] += total - sum(shares)
+    return shares
 
 
 def _user(username: str, password: str | None, **extra) -> User:
@@ -97,20 +152,77 @@ def load_foundation(*, password: str | None) -> World:
 
     With password None, existing accounts keep their passwords (new ones get a random one).
     """
-    city = _territory(Kind.CITY, "黄石市", None, code="420200000000")
-    district = _territory(Kind.DISTRICT, "下陆区", city, code="420204000000")
-    subdistrict = _territory(Kind.SUBDISTRICT, "团城山街道", district)
+    city = _territory(
+        Kind.CITY,
+        "黄石市",
+        None,
+        code=CITY_CODE,
+        population=CITY_FIGURES[0],
+        households=CITY_FIGURES[1],
+    )
+    district = _territory(
+        Kind.DISTRICT,
+        "下陆区",
+        city,
+        code=DISTRICT_CODE,
+        population=DISTRICT_FIGURES[0],
+        households=DISTRICT_FIGURES[1],
+    )
+    subdistrict = _territory(
+        Kind.SUBDISTRICT,
+        "团城山街道",
+        district,
+        code=SUBDISTRICT_CODE,
+        population=sum(f[1] for f in COMMUNITY_FIGURES.values()),
+        households=sum(f[2] for f in COMMUNITY_FIGURES.values()),
+    )
+    for old, new in OLD_SAMPLE_NAMES.items():
+        Territory.objects.filter(parent=subdistrict, name=old).exclude(
+            parent__children__name=new
+        ).update(name=new)
     communities: dict[str, Territory] = {}
     for order, name in enumerate(REAL_COMMUNITIES + SAMPLE_COMMUNITIES):
-        community = _territory(Kind.COMMUNITY, name, subdistrict, order=order)
+        digits, population, households = COMMUNITY_FIGURES[name]
+        community = _territory(
+            Kind.COMMUNITY,
+            name,
+            subdistrict,
+            order=order,
+            code=SUBDISTRICT_CODE[:9] + digits,
+            population=population,
+            households=households,
+        )
         communities[name] = community
+        grid_people = _split(population, 2, order)
+        grid_households = _split(households, 2, order)
         for grid_order, grid in enumerate(["第一网格", "第二网格"]):
-            _territory(Kind.GRID, grid, community, order=grid_order)
-    keershan = communities["柯尔山社区"]
-    for n in range(1, 24):
-        _territory(Kind.COMPOUND, f"K23示例小区{n:02d}", keershan, order=n)
-    for n, name in enumerate(["石榴园示例一区", "石榴园示例二区", "石榴园示例三区"]):
-        _territory(Kind.COMPOUND, name, communities["石榴园社区"], order=n)
+            _territory(
+                Kind.GRID,
+                grid,
+                community,
+                order=grid_order,
+                population=grid_people[grid_order],
+                households=grid_households[grid_order],
+            )
+    # Compounds hold most, not all, of a community's residents (shops, schools, scattered
+    # houses); 柯尔山's 23 are small old compounds.
+    compounds = {
+        "柯尔山社区": [f"K23示例小区{n:02d}" for n in range(1, 24)],
+        "石榴园社区": ["石榴园示例一区", "石榴园示例二区", "石榴园示例三区"],
+    }
+    for community_name, names in compounds.items():
+        _code, population, households = COMMUNITY_FIGURES[community_name]
+        people = _split(population * 9 // 10, len(names), len(names))
+        homes = _split(households * 9 // 10, len(names), len(names))
+        for n, name in enumerate(names):
+            _territory(
+                Kind.COMPOUND,
+                name,
+                communities[community_name],
+                order=n + (1 if community_name == "柯尔山社区" else 0),
+                population=people[n],
+                households=homes[n],
+            )
 
     programme = Programme.objects.filter(subdistrict=subdistrict, name=PROGRAMME_NAME).first()
     if programme is None:

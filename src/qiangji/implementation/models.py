@@ -199,7 +199,9 @@ class Item(models.Model):
     # Denormalised for one-query lists by territory and programme.
     community = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("plan level", "Kind"), max_length=10, choices=Kind.choices
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )

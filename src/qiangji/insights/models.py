@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind, Territory
@@ -150,7 +151,7 @@ class TraitRating(models.Model):
     score = models.PositiveSmallIntegerField(
         _("Rating (0–100)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    comment = models.CharField(_("Comment"), max_length=300, blank=True)
+    comment = models.CharField(pgettext_lazy("rating", "Comment"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.lib import limits
 
@@ -116,7 +117,7 @@ class Channel(models.Model):
 class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Waiting")
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("message", "Failed")
 
 
 class Delivery(models.Model):
@@ -139,8 +140,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Delivery")
-        verbose_name_plural = _("Deliveries")
+        verbose_name = pgettext_lazy("message", "Delivery")
+        verbose_name_plural = pgettext_lazy("message", "Deliveries")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
 

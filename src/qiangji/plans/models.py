@@ -60,6 +60,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.lib import limits
 from qiangji.programmes.models import Programme
@@ -264,7 +265,9 @@ class NodeContent(models.Model):
 
     kind = models.CharField(_("Kind"), max_length=10, choices=NodeKind.choices)
     title = models.CharField(_("Node title"), max_length=200)
-    description = models.TextField(_("Description"), blank=True, max_length=limits.TEXT)
+    description = models.TextField(
+        pgettext_lazy("plan node", "Description"), blank=True, max_length=limits.TEXT
+    )
     # 揉: what a project is bound to
     actors = models.TextField(
         _("Actors"), blank=True, help_text=_("One per line."), max_length=limits.TEXT
@@ -276,7 +279,7 @@ class NodeContent(models.Model):
     )
     # 细: what a task needs
     owner = models.CharField(_("Owner"), max_length=80, blank=True)
-    deadline = models.DateField(_("Deadline"), null=True, blank=True)
+    deadline = models.DateField(pgettext_lazy("task", "Deadline"), null=True, blank=True)
     budget = models.DecimalField(
         _("Budget (yuan)"),
         max_digits=12,

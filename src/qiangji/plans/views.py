@@ -164,7 +164,11 @@ def index(request: HttpRequest) -> HttpResponse:
         (p.programme_id, p.community_id): p
         for p in Plan.objects.filter(programme__in=programmes)
         .select_related("community")
-        .annotate(version_count=Count("versions"), node_total=Count("nodes", distinct=True))
+        .annotate(
+            # Both counts join the plan's rows: without distinct each multiplies the other.
+            version_count=Count("versions", distinct=True),
+            node_total=Count("nodes", distinct=True),
+        )
     }
     enrolments = (
         Enrolment.objects.filter(programme__in=programmes)
@@ -175,6 +179,7 @@ def index(request: HttpRequest) -> HttpResponse:
         p.pk: {"programme": p, "rows": [], "can_name_rounds": access.can_edit_programme(p)}
         for p in programmes
     }
+    own_communities = access.home_community_ids  # a secretary's own plan is marked
     for enrolment in enrolments:
         community = enrolment.community
         groups[enrolment.programme_id]["rows"].append(
@@ -182,6 +187,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "community": community,
                 "plan": plans.get((enrolment.programme_id, community.pk)),
                 "can_start": access.can_work_in_community(community),
+                "is_own": community.pk in own_communities,
             }
         )
     return render(request, "plans/index.html", {"groups": list(groups.values())})
@@ -732,7 +738,10 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
     from urllib.parse import quote
 
     response = HttpResponse(data, content_type=content_type)
-    ascii_name = slugify(filename) or "plan"
+    # The ASCII fallback keeps its extension: slugify drops dots ("20261128docx" before).
+    stem, dot, extension = filename.rpartition(".")
+    ascii_stem = "-".join(part for part in ("plan", slugify(stem if dot else filename)) if part)
+    ascii_name = f"{ascii_stem}.{slugify(extension)}" if dot else ascii_stem
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )

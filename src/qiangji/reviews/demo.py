@@ -11,7 +11,13 @@ import random
 
 from qiangji.accounts.models import Role, RoleGrant, User
 from qiangji.audit.registry import acting_as
-from qiangji.plans.actions import do_add_node, do_close_round, do_start_plan
+from qiangji.plans.actions import (
+    do_add_node,
+    do_close_round,
+    do_save_node,
+    do_save_plan_fields,
+    do_start_plan,
+)
 from qiangji.plans.models import Plan
 from qiangji.reviews.actions import (
     DraftInput,
@@ -128,6 +134,62 @@ def _review_round(
         do_submit_review(review=review, by=assignment.reviewer)
 
 
+# What a community changes in its plan when it adopts a suggestion: the next version shows it.
+ADOPTED_EDITS = {
+    SUGGESTIONS[0]: (
+        "node",
+        "description",
+        "开放时间：周一至周六8:30—17:30；值守：社区工作人员与志愿者轮值。",
+    ),
+    SUGGESTIONS[1]: ("node", "concerns", "老年人吃饭难\n小区停车秩序乱"),
+    SUGGESTIONS[2]: (
+        "plan",
+        "budget_note",
+        "经费按任务列支：街道党建经费、驻区单位共建资金、社区公益金分别对应到每项任务。（示例）",
+    ),
+    SUGGESTIONS[3]: ("node", "actors", "社区党组织\n物业\n驻区单位"),
+    SUGGESTIONS[4]: ("plan", "slogan", None),
+    SUGGESTIONS[5]: ("node", "description", "指标：每月服务不少于100人次；完成时限：2026年6月底。"),
+}
+
+
+def _apply_adopted(plan: Plan, suggestion, by) -> None:
+    """Make the change an adopted suggestion asks for in the plan's live draft."""
+    target, name, text = ADOPTED_EDITS.get(
+        suggestion.text, ("node", "description", suggestion.text)
+    )
+    plan = Plan.objects.get(pk=plan.pk)
+    node = plan.nodes.filter(key=suggestion.node_key).first() if suggestion.node_key else None
+    if target == "node" and node is None:
+        node = plan.nodes.filter(kind="project").order_by("pk").first()
+    if target == "plan" or node is None:
+        if target == "node":
+            name, text = "goals", f"{plan.goals}（已按导师意见完善：{suggestion.text}）"
+        if name == "slogan":
+            text = (
+                f"{plan.community.name.removesuffix('社区').removesuffix('（示例）')}，家门口的幸福"
+            )
+        do_save_plan_fields(
+            plan=plan,
+            values={name: text},
+            base_revision=plan.revision,
+            round_number=plan.round_number,
+            by=by,
+        )
+        return
+    current = getattr(node, name) or ""
+    value = text if name in ("concerns", "actors") else f"{current}{text}".strip()
+    if value == current:
+        value = f"{current}（{suggestion.text}）"
+    do_save_node(
+        node=node,
+        values={name: value},
+        base_revision=node.revision,
+        round_number=plan.round_number,
+        by=by,
+    )
+
+
 def _answer_all(plans, rng: random.Random) -> None:
     for plan in plans:
         grant = RoleGrant.objects.filter(
@@ -151,6 +213,8 @@ def _answer_all(plans, rng: random.Random) -> None:
                     reason=REASONS[decision],
                     node_key=str(live.key) if live else None,
                 )
+                if decision in ("adopted", "partly"):
+                    _apply_adopted(plan, suggestion, by)
 
 
 def load(world) -> None:

@@ -152,15 +152,19 @@ def timeline_events(plan, viewer=None) -> list:
     events = []
     for review in Review.objects.filter(
         plan_version__plan=plan, status=Review.Status.SUBMITTED
-    ).select_related("plan_version", "reviewer"):
+    ).select_related("plan_version", "reviewer", "rubric"):
         if review.plan_version.number in hidden:
             continue
         events.append(
             TimelineEvent(
                 at=review.submitted_at,
                 kind="review",
-                title=_("Mentor review of version %(v)d: %(total).1f / 100")
-                % {"v": review.plan_version.number, "total": review.total or 0},
+                title=_("Mentor review of version %(v)d: %(mean).1f / %(high)d")
+                % {
+                    "v": review.plan_version.number,
+                    "mean": review.mean_on_scale or 0,
+                    "high": review.rubric.scale_max,
+                },
                 actor=str(review.reviewer),
                 url=reverse("reviews:review", kwargs={"pk": review.pk}),
             )

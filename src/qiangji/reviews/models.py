@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.lib import limits
 from qiangji.plans.models import Plan, PlanVersion, PlanVersionNode
@@ -287,6 +288,18 @@ class Review(models.Model):
         return f"{self.reviewer} → {self.plan_version}"
 
     @property
+    def mean_on_scale(self) -> float | None:
+        """Return the weighted mean score on the rubric's own scale (3.6 of 1–5), or None.
+
+        `total` is the same mean mapped to 0–100 (lowest score 0, highest 100) for statistics
+        across rubrics; people read the mean on the scale they scored with.
+        """
+        if self.total is None:
+            return None
+        low, high = self.rubric.scale_min, self.rubric.scale_max
+        return low + self.total * (high - low) / 100
+
+    @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
@@ -302,7 +315,9 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     value = models.SmallIntegerField(_("Score"), null=True, blank=True)
     not_applicable = models.BooleanField(_("Not applicable"), default=False)
-    comment = models.TextField(_("Comment"), blank=True, max_length=limits.TEXT)
+    comment = models.TextField(
+        pgettext_lazy("score", "Comment"), blank=True, max_length=limits.TEXT
+    )
     scale_min = models.SmallIntegerField()
     scale_max = models.SmallIntegerField()
 

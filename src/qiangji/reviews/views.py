@@ -950,6 +950,39 @@ def _ranking_rows(programme: Programme, stats) -> list[dict]:
     return rows
 
 
+def ranking_sentence(stats, rows: list[dict], rubric) -> str:
+    """Return one plain sentence a leader can read aloud: who leads, and how close it is."""
+    if len(rows) != len(stats.rows):  # blind: the person may not see this round's reviews
+        return ""
+    ranked = [(row, stat) for row, stat in zip(rows, stats.rows, strict=True) if row["ranked"]]
+    if not ranked:
+        return ""
+    first = [row["name"] for row, _stat in ranked if row["ranked"].band == 1]
+    bands = max(row["ranked"].band for row, _stat in ranked)
+    if len(first) > 1:
+        lead = _(
+            "%(names)s share the first of %(bands)d bands: their scores are too close to order."
+        ) % {"names": "、".join(first), "bands": bands}
+    else:
+        lead = _("%(name)s alone leads, in the first of %(bands)d bands.") % {
+            "name": first[0],
+            "bands": bands,
+        }
+    means = [stat.summary.mean for _row, stat in ranked if stat.summary.mean is not None]
+    if not means:
+        return lead
+    low, high = rubric.scale_min, rubric.scale_max
+
+    def on_scale(value: float) -> float:
+        return low + value * (high - low) / 100
+
+    return lead + _(" Mean scores run from %(lo).1f to %(hi).1f out of %(top)d.") % {
+        "lo": on_scale(min(means)),
+        "hi": on_scale(max(means)),
+        "top": high,
+    }
+
+
 @login_required
 @require_GET
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
@@ -982,6 +1015,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "round_number": round_number,
             "stats": stats,
             "rows": rows,
+            "sentence": ranking_sentence(stats, rows, do_ensure_rubric(programme=programme)),
             "one_review": _("One review: no spread to resample"),
             "criteria": criteria,
             "alpha_rows": [(name, stats.alpha_by_criterion[name]) for name in criteria],
@@ -1051,7 +1085,17 @@ def _stage(programme: Programme, round_number: int) -> Stage | None:
 
 def _stage_context(request: HttpRequest, programme: Programme, rights: ProgrammeRights) -> dict:
     rounds = _programme_rounds(programme)
-    round_number = _chosen_round(request, rounds)
+    if request.GET.get("round", "").isdigit():
+        round_number = _chosen_round(request, rounds)
+    else:
+        # Without a choice, open on the latest round whose scores are shown: a later round
+        # still being scored would put an empty screen on the projector.
+        shown = set(
+            Stage.objects.filter(programme=programme, published=True).values_list(
+                "round_number", flat=True
+            )
+        )
+        round_number = max((r for r in rounds if r in shown), default=rounds[-1])
     stage = _stage(programme, round_number)
     published = bool(stage and stage.published)
     rows = []

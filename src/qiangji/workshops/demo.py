@@ -171,14 +171,19 @@ def load(world) -> None:
         )
     mentor = world.users.get("daoshi")
     do_make_default_groups(activity=salon, mentors=[mentor] if mentor else [])
+    people = _participants(world)
     for community_name, cards in SEED_CARDS.items():
         group = salon.groups.filter(community=world.communities[community_name]).first()
         if group is None or group.cards.exists():
             continue
-        author = world.users.get("shiliuyuan" if community_name == "石榴园社区" else "keershan")
-        for kind, text in cards:
-            IdeaCard.objects.create(group=group, kind=kind, text=text, author=author)
+        authors = people[community_name]
+        for n, (kind, text) in enumerate(cards):
+            IdeaCard.objects.create(
+                group=group, kind=kind, text=text, author=authors[n % len(authors)]
+            )
         group.bump()
+    _sign_in(salon, [u for members in people.values() for u in members[:2]], world)
+    _vote(salon, people)
 
     visit = _activity(
         world,
@@ -211,6 +216,8 @@ def load(world) -> None:
         )
         if not activity.communities.exists():
             activity.communities.set([world.communities[n] for n in names[:4]])
+        if kind == ActivityKind.ROUND_TABLE:
+            _round_table(world, activity, people)
 
     for data in CASES:
         case = Case.objects.filter(title=data["title"], subdistrict=world.subdistrict).first()
@@ -230,3 +237,91 @@ def load(world) -> None:
                 learned_at=visit,
             )
         case.tags.set([CaseTag.objects.get_or_create(name=name)[0] for name in data["tags"]])
+
+
+# Cards a 问需 round table writes down: residents' most pressing matters, per community.
+ROUND_TABLE_CARDS = [
+    (IdeaKind.PROBLEM, "老旧小区加装电梯意愿强，资金分摊难（示例）"),
+    (IdeaKind.PROBLEM, "独居老人吃饭、看病没人管（示例）"),
+    (IdeaKind.RESOURCE, "辖区学校愿意开放操场和图书室（示例）"),
+    (IdeaKind.GOAL, "一年内让居民小事不出小区（示例）"),
+]
+
+
+def _participants(world) -> dict[str, list]:
+    """Return, per community, the people who sit at its table (accounts first, then samples)."""
+    from qiangji.accounts.models import User
+
+    people: dict[str, list] = {}
+    accounts = {
+        "石榴园社区": ["shiliuyuan", "shiliuyuan_staff", "wangge"],
+        "柯尔山社区": ["keershan"],
+    }
+    for n, name in enumerate(world.communities):
+        members = [world.users[u] for u in accounts.get(name, []) if u in world.users]
+        for role in ("居民代表", "楼栋长"):
+            username = f"demo_{role}_{n + 1:02d}"
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                short = name.removesuffix("（示例）").removesuffix("社区")
+                user = User(username=username, display_name=f"示例·{short}{role}")
+                user.set_unusable_password()
+                user.save()
+            members.append(user)
+        people[name] = members
+    return people
+
+
+def _sign_in(activity, persons, world) -> None:
+    from qiangji.workshops.models import Attendance
+
+    start = activity.starts_at
+    for n, person in enumerate(persons):
+        Attendance.objects.get_or_create(
+            activity=activity,
+            person=person,
+            defaults={
+                "signed_at": start - dt.timedelta(minutes=20) + dt.timedelta(minutes=n % 25),
+                "late": n % 17 == 16,
+            },
+        )
+    mentor = world.users.get("daoshi")
+    if mentor is not None:
+        Attendance.objects.get_or_create(
+            activity=activity, person=mentor, defaults={"signed_at": start}
+        )
+
+
+def _vote(activity, people) -> None:
+    """Table members vote for the cards they back (two or three votes each, none on their own)."""
+    from qiangji.workshops.models import Vote
+
+    for group in activity.groups.select_related("community"):
+        voters = people.get(group.community.name, []) if group.community else []
+        cards = list(group.cards.order_by("pk"))
+        if not cards or Vote.objects.filter(card__group=group).exists():
+            continue
+        for v, voter in enumerate(voters):
+            for card in cards[v % len(cards) :: 2][:3]:
+                if card.author_id != voter.pk:
+                    Vote.objects.get_or_create(card=card, voter=voter)
+        group.bump()
+
+
+def _round_table(world, activity, people) -> None:
+    """Fill a 问需 round table: groups with their mentor, sign-ins, cards by several people, votes."""
+    mentor = world.users.get("daoshi")
+    do_make_default_groups(activity=activity, mentors=[mentor] if mentor else [])
+    seated = []
+    for group in activity.groups.select_related("community"):
+        members = people.get(group.community.name, []) if group.community else []
+        seated += members
+        if group.cards.exists() or not members:
+            continue
+        for n, (kind, text) in enumerate(ROUND_TABLE_CARDS):
+            IdeaCard.objects.create(
+                group=group, kind=kind, text=text, author=members[n % len(members)]
+            )
+        group.bump()
+    _sign_in(activity, seated, world)
+    _vote(activity, people)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiangji.lib import limits
 from qiangji.programmes.models import Phase, Programme
@@ -146,8 +147,8 @@ class Guest(models.Model):
         LEADER = "leader", _("Attending leader")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="guests")
-    role = models.CharField(_("Role"), max_length=10, choices=Role.choices)
-    name = models.CharField(_("Name"), max_length=50)
+    role = models.CharField(pgettext_lazy("guest", "Role"), max_length=10, choices=Role.choices)
+    name = models.CharField(pgettext_lazy("person", "Name"), max_length=50)
     title = models.CharField(_("Title"), max_length=120, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -376,8 +377,8 @@ class CardComment(models.Model):
 
 class FeedbackKind(models.TextChoices):
     HIGHLIGHT = "highlight", _("Highlight")
-    SUGGESTION = "suggestion", _("Suggestion")
-    QUESTION = "question", _("Question")
+    SUGGESTION = "suggestion", pgettext_lazy("stall feedback", "Suggestion")
+    QUESTION = "question", pgettext_lazy("stall feedback", "Question")
 
 
 class StallFeedback(models.Model):
@@ -423,11 +424,13 @@ class Case(models.Model):
 
     title = models.CharField(_("Title"), max_length=120)
     source_community = models.CharField(_("Source community"), max_length=80)
-    city = models.CharField(_("City"), max_length=40)
+    city = models.CharField(pgettext_lazy("case", "City"), max_length=40)
     tags = models.ManyToManyField(CaseTag, blank=True, related_name="cases", verbose_name=_("Tags"))
     problem = models.TextField(_("The problem it solves"), max_length=limits.LONG_TEXT)
     practice = models.TextField(_("The practice"), max_length=limits.LONG_TEXT)
-    results = models.TextField(_("Results"), blank=True, max_length=limits.LONG_TEXT)
+    results = models.TextField(
+        pgettext_lazy("case", "Results"), blank=True, max_length=limits.LONG_TEXT
+    )
     lessons = models.TextField(_("Lessons"), blank=True, max_length=limits.LONG_TEXT)
     contact_name = models.CharField(_("Contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("Contact phone"), max_length=20, blank=True)

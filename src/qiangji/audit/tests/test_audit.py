@@ -10,11 +10,17 @@ def test_an_edit_through_the_page_is_recorded_with_before_and_after(
     community = demo_world.shiliuyuan
     client_for(shiliuyuan_secretary).post(
         reverse("territories:edit", kwargs={"pk": community.pk}),
-        {"name": community.name, "code": "", "population": "5200", "households": "", "order": "2"},
+        {
+            "name": community.name,
+            "code": community.code,
+            "population": "5200",
+            "households": str(community.households),
+            "order": "2",
+        },
     )
     entry = AuditEntry.objects.filter(object_id=str(community.pk), action="update").latest("at")
     assert entry.actor == shiliuyuan_secretary
-    assert entry.changes["population"] == [None, 5200]
+    assert entry.changes["population"] == [community.population, 5200]
     assert entry.territory_id == community.pk
 
 
@@ -58,7 +64,7 @@ def test_the_admin_reads_and_filters_the_log(
         reverse("audit:index") + f"?territory={demo_world.shiliuyuan.pk}&action=update"
     ).content.decode()
     assert "石榴园社区" in text
-    assert "population" in text
+    assert "人口：" in text  # the field by its name in the reader's language
     fragment = client.get(
         reverse("audit:index") + "?action=delete", HTTP_HX_REQUEST="true"
     ).content.decode()
@@ -68,3 +74,13 @@ def test_the_admin_reads_and_filters_the_log(
 
 def test_a_secretary_cannot_read_the_audit_log(client_for, shiliuyuan_secretary):
     assert client_for(shiliuyuan_secretary).get(reverse("audit:index")).status_code == 403
+
+
+def test_the_audit_log_names_changed_fields_in_chinese(client_for, jiedao_admin, demo_world):
+    community = demo_world.shiliuyuan
+    with acting_as(jiedao_admin):
+        community.population = 9000
+        community.save()
+    html = client_for(jiedao_admin).get(reverse("audit:index")).content.decode()
+    assert "人口：" in html
+    assert "<code>population</code>" not in html

@@ -33,3 +33,17 @@ def test_every_message_is_translated_and_compiled(po_path):
         != e.msgstr
     ]
     assert not stale, f"{mo_path} is older than its .po: run `make messages` ({stale[:5]})"
+
+
+def test_no_message_is_translated_two_ways_in_two_catalogues_without_a_context():
+    # Django merges every catalogue into one: a msgid translated differently by two apps
+    # shows one app's words in the other's pages ("Open" read 未办结 on the plan list).
+    # Short words with two meanings need a context (pgettext) instead.
+    seen: dict[str, dict[str, str]] = {}
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgctxt or entry.msgid_plural:
+                continue
+            seen.setdefault(entry.msgid, {})[str(po_path.relative_to(PACKAGE))] = entry.msgstr
+    clashes = {msgid: by for msgid, by in seen.items() if len(set(by.values())) > 1}
+    assert not clashes, f"translated differently, give them a context: {clashes}"

@@ -65,3 +65,40 @@ def test_demo_command_prints_every_account_and_the_password(db, settings, tmp_pa
     out2 = StringIO()
     call_command("demo", stdout=out2)
     assert password in out2.getvalue()
+
+
+def test_every_demo_territory_has_its_population_and_every_division_a_12_digit_code(demo_world):
+    territories = Territory.objects.within(demo_world.city)
+    assert territories.filter(population__isnull=True).count() == 0
+    assert territories.filter(households__isnull=True).count() == 0
+    for territory in territories.exclude(kind__in=[Kind.COMPOUND, Kind.GRID]):
+        assert len(territory.code) == 12 and territory.code.isdigit(), territory
+        territory.full_clean()  # the code continues its parent's and fits its level
+    communities = territories.filter(kind=Kind.COMMUNITY)
+    assert sum(c.population for c in communities) == demo_world.subdistrict.population
+    for community in communities:
+        assert 4000 <= community.population <= 15000
+        assert 2.2 <= community.population / community.households <= 3.2
+        grids = community.children.filter(kind=Kind.GRID)
+        assert sum(g.population for g in grids) == community.population
+
+
+def test_the_seven_invented_communities_are_named_plausibly_and_marked_as_samples(demo_world):
+    names = list(
+        Territory.objects.filter(parent=demo_world.subdistrict).values_list("name", flat=True)
+    )
+    invented = [
+        n for n in names if n not in {"杭州西路社区", "广州路社区", "石榴园社区", "柯尔山社区"}
+    ]
+    assert len(invented) == 7
+    assert all(n.endswith("社区（示例）") and not n.startswith("示例社区") for n in invented)
+
+
+def test_a_demo_loaded_before_the_renaming_is_renamed_in_place(demo_world):
+    community = Territory.objects.get(name="磁湖苑社区（示例）")
+    Territory.objects.filter(pk=community.pk).update(name="示例社区01", population=None)
+    load_foundation(password=None)
+    community.refresh_from_db()
+    assert community.name == "磁湖苑社区（示例）"
+    assert community.population == 7680
+    assert Territory.objects.filter(parent=demo_world.subdistrict).count() == 11
