@@ -2,7 +2,8 @@
 
 Columns (Chinese or English headers): 层级/kind, 名称/name, 上级路径/parent_path,
 区划代码/code, 人口/population, 户数/households, 排序/order. `上级路径` is the full path of
-names from the top, separated by "/" (e.g. 黄石市/下陆区/团城山街道). A row whose territory
+names from the top, separated by "/" (e.g. 黄石市/下陆区/团城山街道); a "/" or "\\" inside a
+name is written "\\/" or "\\\\" (`join_path`/`split_path`). A row whose territory
 exists (same parent, same name) updates it; otherwise it creates one. Rows are applied in
 file order, so a parent may be created by an earlier row of the same file.
 """
@@ -91,9 +92,33 @@ def canonical_headers(headers: list[str]) -> tuple[dict[str, str], list[str]]:
     return mapping, unknown
 
 
-def path_of(territory: Territory, names_by_id: dict[int, str]) -> str:
+def join_path(names: list[str] | tuple[str, ...]) -> str:
+    """Return names joined by "/", with "/" and "\\" inside a name escaped by a backslash."""
+    return "/".join(name.replace("\\", "\\\\").replace("/", "\\/") for name in names)
+
+
+def split_path(text: str) -> list[str]:
+    """Return the names of a path written by `join_path` (empty parts, e.g. a leading "/", dropped)."""
+    names, current, escaped = [], [], False
+    for char in text:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "/":
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    names.append("".join(current))
+    return [name.strip() for name in names if name.strip()]
+
+
+def names_of(territory: Territory, names_by_id: dict[int, str]) -> tuple[str, ...]:
+    """Return the names from the top down to territory (the key rows are matched on)."""
     ids = [int(p) for p in territory.path.strip("/").split("/") if p]
-    return "/".join(names_by_id[i] for i in ids)
+    return tuple(names_by_id[i] for i in ids)
 
 
 def _int_or_none(raw: str, label: str, errors: list[str]) -> int | None:
@@ -124,17 +149,18 @@ def run_import(table: Table, *, root: Territory, can_edit, apply: bool) -> Impor
     report = ImportReport(rows=[], missing_columns=missing, unknown_columns=unknown)
     if missing:
         return report
-    by_path: dict[str, Territory] = {}
+    # Keyed on the tuple of names, not on the text: a name may itself contain "/".
+    by_path: dict[tuple[str, ...], Territory] = {}
     names_by_id = dict(Territory.objects.within(root).values_list("pk", "name"))
     for ancestor in root.ancestors():
         names_by_id[ancestor.pk] = ancestor.name
     for territory in Territory.objects.within(root):
-        by_path[path_of(territory, names_by_id)] = territory
+        by_path[names_of(territory, names_by_id)] = territory
     for ancestor in root.ancestors():
-        by_path.setdefault(path_of(ancestor, names_by_id), ancestor)
-    root_path = path_of(root, names_by_id)
+        by_path.setdefault(names_of(ancestor, names_by_id), ancestor)
+    root_path = names_of(root, names_by_id)
     with transaction.atomic():
-        seen: set[str] = set()
+        seen: set[tuple[str, ...]] = set()
         for index, raw in enumerate(table.rows):
             values = {mapping[h]: v for h, v in raw.items() if h in mapping}
             result = RowResult(
@@ -159,14 +185,15 @@ def _import_row(result: RowResult, values, by_path, seen, *, root, root_path, ca
         errors.append(_("The name is empty."))
     elif len(name) > 100:
         errors.append(_("The name is longer than 100 characters."))
-    parent_path = values.get("上级路径", "").strip().strip("/")
-    parent = by_path.get(parent_path)
+    parent_names = tuple(split_path(values.get("上级路径", "")))
+    parent_path = join_path(parent_names)
+    parent = by_path.get(parent_names)
     if parent is None:
         errors.append(
             _("The parent “%(path)s” does not exist (or was rejected above).")
             % {"path": parent_path}
         )
-    elif f"{parent_path}/{name}" == root_path:
+    elif (*parent_names, name) == root_path:
         # The root itself: its own fields may change when the importer may edit it.
         if not can_edit(root):
             errors.append(_("You may not change this territory."))
@@ -179,7 +206,7 @@ def _import_row(result: RowResult, values, by_path, seen, *, root, root_path, ca
     population = _int_or_none(values.get("人口", ""), "人口", errors)
     households = _int_or_none(values.get("户数", ""), "户数", errors)
     order = _int_or_none(values.get("排序", ""), "排序", errors) or 0
-    full_path = f"{parent_path}/{name}"
+    full_path = (*parent_names, name)
     if full_path in seen:
         errors.append(_("This territory appears twice in the file."))
     if errors:
@@ -189,7 +216,7 @@ def _import_row(result: RowResult, values, by_path, seen, *, root, root_path, ca
     if territory is not None and territory.kind != kind:
         errors.append(
             _("“%(path)s” exists as a %(kind)s.")
-            % {"path": full_path, "kind": territory.get_kind_display()}
+            % {"path": join_path(full_path), "kind": territory.get_kind_display()}
         )
         return
     status = "update"
@@ -231,8 +258,7 @@ def export_rows(root: Territory) -> list[list]:
         names_by_id[ancestor.pk] = ancestor.name
     rows = []
     for territory in territories:
-        full = path_of(territory, names_by_id)
-        parent_path = full.rsplit("/", 1)[0] if "/" in full else ""
+        parent_path = join_path(names_of(territory, names_by_id)[:-1])
         rows.append(
             [
                 territory.get_kind_display_zh(),

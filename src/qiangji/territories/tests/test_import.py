@@ -171,3 +171,44 @@ def test_a_secretary_cannot_import_outside_their_community(
     client.post(preview_url + "apply/")
     assert Territory.objects.filter(name="第三网格", parent=demo_world.shiliuyuan).exists()
     assert not Territory.objects.filter(name="越界小区").exists()
+
+
+def test_names_with_slashes_and_backslashes_survive_export_then_import(
+    client_for, jiedao_admin, demo_world
+):
+    community = Territory.objects.create(
+        parent=demo_world.subdistrict, name="新华/东风社区", kind=Kind.COMMUNITY
+    )
+    Territory.objects.create(parent=community, name="A\\B/C 小区", kind=Kind.COMPOUND)
+    Territory.objects.create(parent=community, name="一区/", kind=Kind.COMPOUND)
+    client = client_for(jiedao_admin)
+    exported = client.get(
+        reverse("territories:export", kwargs={"pk": demo_world.subdistrict.pk}) + "?format=csv"
+    )
+    assert exported.status_code == 200
+    before = Territory.objects.count()
+    preview_url = _upload(client, demo_world.subdistrict, b"".join(_body(exported)), "t.csv")[
+        "Location"
+    ]
+    response = client.post(preview_url + "apply/")
+    assert "rejects.csv" not in response.content.decode()
+    assert Territory.objects.count() == before
+    assert set(Territory.objects.filter(parent=community).values_list("name", flat=True)) == {
+        "A\\B/C 小区",
+        "一区/",
+    }
+
+
+def test_a_path_of_names_splits_back_into_the_same_names():
+    from qiangji.territories.importing import join_path, split_path
+
+    names = ["黄石市", "新华/东风社区", "A\\B", "尾/"]
+    text = join_path(names)
+    assert split_path(text) == names
+    assert split_path("/黄石市/下陆区/") == ["黄石市", "下陆区"]
+
+
+def _body(response) -> list[bytes]:
+    if response.streaming:
+        return list(response.streaming_content)
+    return [response.content]
