@@ -1,6 +1,12 @@
 """The HTTP API (Django Ninja): OpenAPI at /api/openapi.json, token or session auth.
 
 Apps add their routers here. Every endpoint asks the same permission module as the UI.
+
+There is no /api/docs page: Ninja's Swagger page loads its script from a CDN and starts it
+with an inline script, both of which the CSP forbids (the page was blank). The schema is
+what clients and tools read (schemathesis, code generators, a local Swagger or Redoc);
+vendoring a 1.5 MB UI would be one more package to keep patched for a page nobody needs to
+reach from the server.
 """
 
 from __future__ import annotations
@@ -55,12 +61,58 @@ class LoggedInSession(SessionAuth):
         return super()._get_key(request)
 
 
-api = NinjaAPI(
+# The errors every endpoint may answer besides what it declares itself (one place, not
+# `response={401: …}` repeated on every route): no or a bad credential, no permission, input
+# the schema or the database refuses. Ninja's own validation error carries a list in `detail`.
+AUTH_ERRORS = {"401": "Not authenticated: no valid token or session."}
+WRITE_ERRORS = {
+    "403": "Not allowed: the person may not do this (or a session without its CSRF token).",
+    "422": "Invalid input: the body or a parameter failed validation.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+API_ERROR = {
+    "title": "ApiError",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "title": "Detail",
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}],
+        }
+    },
+    "required": ["detail"],
+}
+
+
+class QiangjiAPI(NinjaAPI):
+    """Ninja with the common error answers added to every operation of the schema."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["ApiError"] = API_ERROR
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                errors = {}
+                if operation.get("security"):
+                    errors |= AUTH_ERRORS
+                if method in WRITE_METHODS:
+                    errors |= WRITE_ERRORS
+                elif operation.get("parameters"):
+                    errors["422"] = WRITE_ERRORS["422"]
+                responses = operation.setdefault("responses", {})
+                for code, description in errors.items():
+                    # An endpoint's own declaration (its schema, its wording) wins.
+                    responses.setdefault(code, {"description": description, "content": ref})
+        return schema
+
+
+api = QiangjiAPI(
     title="qiangji API",
     version="1",
     description="强基 — territories, programmes and the capabilities built on them.",
     auth=[BearerToken(), HeaderToken(), LoggedInSession()],
     urls_namespace="api",
+    docs_url=None,
 )
 
 

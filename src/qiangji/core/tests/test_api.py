@@ -177,3 +177,40 @@ def test_values_the_database_cannot_store_are_refused_not_crashed(client, jiedao
 def test_an_id_beyond_the_databases_range_is_a_422_everywhere(client, jiedao_admin, path):
     response = client.get(path.format(n=10**20), **_bearer(jiedao_admin))
     assert response.status_code == 422
+
+
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def test_the_schema_documents_401_for_every_authenticated_endpoint_and_403_422_for_writes(
+    client, db
+):
+    schema = client.get("/api/openapi.json").json()
+    operations = [
+        (path, method, op)
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    ]
+    assert len(operations) > 20
+    authenticated = [(p, m, op) for p, m, op in operations if op.get("security")]
+    assert authenticated, "no operation declares its authentication"
+    missing = [
+        (path, method, code)
+        for path, method, op in authenticated
+        for code in (["401", "403", "422"] if method in WRITES else ["401"])
+        if code not in op["responses"]
+    ]
+    assert missing == []
+    for path, method, op in authenticated:
+        assert op["responses"]["401"]["content"]["application/json"]["schema"], (path, method)
+    assert "detail" in schema["components"]["schemas"]["ApiError"]["properties"]
+
+
+def test_the_docs_page_is_gone_and_the_token_page_points_to_the_schema(
+    client_for, shiliuyuan_secretary
+):
+    client = client_for(shiliuyuan_secretary)
+    assert client.get("/api/docs").status_code == 404
+    page = client.get("/accounts/me/tokens/")
+    assert page.status_code == 200
+    assert "/api/openapi.json" in page.content.decode()
