@@ -13,6 +13,7 @@ code finds it here:
 | `interface.py`| `concern_progress(concern_ids)` (optional)          | the concerns pages      |
 | `generate.py` | `generate(ctx) -> dict[str, int]` (rows made)      | `core.generate`         |
 | `finder.py`   | `find(request, access, query, limit) -> list[Found]` | `core.finder` (search) |
+| `links.py`    | `GATES: {url_name: gate(access, *objs, **query)}`  | `core.links` (`{% link %}`) |
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from qiangji.implementation.forms import (
     UpdateForm,
     WeightForm,
 )
+from qiangji.implementation.links import may_see_overdue
 from qiangji.implementation.models import (
     Delivery,
     Evidence,
@@ -524,7 +525,7 @@ def quick_item(request: HttpRequest, pk: int) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     """The subdistrict's list of overdue, stuck and pressed items (constant queries)."""
     access = access_for(request.user)
-    require(access.has_role(Role.SUBDISTRICT_ADMIN, Role.LEADER))
+    require(may_see_overdue(access))
     flag = request.GET.get("flag", "overdue")
     condition = {"overdue": overdue_q(), "stuck": stuck_q(), "pressed": pressed_q()}.get(
         flag, overdue_q()

@@ -147,6 +147,8 @@ def timeline_events(plan, viewer=None) -> list:
     """
     from qiangji.plans.timeline import TimelineEvent
 
+    if viewer is not None and not may_read_reviews(viewer, plan=plan):
+        return []  # another community's staff read the plan, not its reviews
     hidden = hidden_rounds(viewer, plan=plan) if viewer is not None else set()
     plan_url = reverse("reviews:plan", kwargs={"pk": plan.pk})
     events = []

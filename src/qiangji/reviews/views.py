@@ -42,7 +42,12 @@ from qiangji.reviews.actions import (
     do_unassign,
 )
 from qiangji.reviews.forms import CriterionFormSet, RubricForm, criterion_initial
-from qiangji.reviews.interface import hidden_rounds, may_see_reviews, open_suggestions
+from qiangji.reviews.interface import (
+    hidden_rounds,
+    may_read_reviews,
+    may_see_reviews,
+    open_suggestions,
+)
 from qiangji.reviews.models import (
     Assignment,
     Conflict,
@@ -196,7 +201,7 @@ def _get_plan_for_user(request: HttpRequest, pk: int) -> tuple[Plan, ProgrammeRi
         Plan.objects.select_related("programme__subdistrict", "community"), pk=pk
     )
     rights, own = _plan_rights(request, plan)
-    if not (rights.read_all or own):
+    if not may_read_reviews(request.user, plan=plan):  # the rule of the 评审 tab's link too
         raise Http404
     return plan, rights, own
 

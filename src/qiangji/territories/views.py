@@ -16,6 +16,7 @@ from qiangji.accounts.permissions import access_for, require
 from qiangji.lib.tabular import TableError, csv_response, read_table, xlsx_bytes, xlsx_response
 from qiangji.territories import importing
 from qiangji.territories.forms import ImportForm, TerritoryForm
+from qiangji.territories.links import may_open_territory
 from qiangji.territories.models import Kind, Territory, TerritoryImport
 
 
@@ -27,7 +28,7 @@ def _get_territory_for_user(request: HttpRequest, pk: int) -> tuple[Territory, b
     """
     territory = get_object_or_404(Territory.objects.select_related("parent"), pk=pk)
     access = access_for(request.user)
-    require(access.can_view_territory(territory))
+    require(may_open_territory(access, territory))
     return territory, access.can_edit_territory(territory)
 
 

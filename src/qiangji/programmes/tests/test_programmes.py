@@ -149,3 +149,17 @@ def test_saving_the_programme_form_unchanged_in_chinese_keeps_its_dates(
     assert response.status_code == 302
     programme.refresh_from_db()
     assert (programme.starts_on, programme.ends_on, programme.name) == before
+
+
+def test_the_programme_page_links_only_the_communities_the_person_may_open(demo_world, client_for):
+    from django.urls import reverse
+
+    url = reverse("programmes:detail", kwargs={"pk": demo_world.programme.pk})
+    own = reverse("territories:detail", args=[demo_world.shiliuyuan.pk])
+    other = reverse("territories:detail", args=[demo_world.keershan.pk])
+    secretary = client_for(demo_world.users["shiliuyuan"]).get(url).text
+    admin = client_for(demo_world.users["jiedao"]).get(url).text
+    assert f'href="{own}"' in secretary
+    assert f'href="{other}"' not in secretary
+    assert "柯尔山社区" in secretary  # named, not linked
+    assert f'href="{other}"' in admin

@@ -61,3 +61,34 @@ def test_the_ranking_leads_with_a_sentence_naming_the_first_band(
     assert "石榴园社区" in sentence and "第一" in sentence
     assert "满分5" in sentence or "/5" in sentence or "5分" in sentence
     assert response.text.index("ranking-sentence") < response.text.index("<table")
+
+
+def test_the_plans_review_tab_shows_only_to_those_who_may_open_it(review_world, client_for):
+    world = review_world.world
+    plan = review_world.shiliuyuan_plan
+    tab = reverse("reviews:plan", kwargs={"pk": plan.pk})
+    page = reverse("plans:detail", kwargs={"pk": plan.pk})
+    for username, shown in [
+        ("shiliuyuan", True),
+        ("daoshi", True),
+        ("keershan", False),
+        ("wangge", False),
+    ]:
+        client = client_for(world.users[username])
+        response = client.get(page)
+        assert response.status_code == 200, username
+        assert (f'href="{tab}"' in response.text) is shown, username
+        assert (client.get(tab).status_code == 200) is shown, username
+
+
+def test_another_communitys_staff_see_no_review_events_in_a_plans_history(
+    scored,  # noqa: F811
+    client_for,
+):
+    world = scored.world
+    url = reverse("plans:timeline", kwargs={"pk": scored.shiliuyuan_plan.pk})
+    own = client_for(world.users["shiliuyuan"]).get(url).text
+    other = client_for(world.users["keershan"]).get(url)
+    assert other.status_code == 200
+    assert "/reviews/review/" in own
+    assert "/reviews/review/" not in other.text
