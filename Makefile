@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser lint format messages bench bench-all clean venv check-deploy
+.PHONY: run test test-browser screenshots lint format messages bench bench-all clean venv check-deploy
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "qiangji needs Python >= 3.12")'
@@ -29,6 +29,10 @@ test: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/pytest -q -m browser
+
+# Refresh docs/screenshots/ from the browser tests (they write to var/screenshots/ otherwise).
+screenshots: $(STAMP)
+	QIANGJI_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

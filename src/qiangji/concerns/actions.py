@@ -25,6 +25,7 @@ from qiangji.concerns.filing import (  # noqa: F401 — the actions' public name
     concerns_imported,
     ensure_default_categories,
     load_territory_words,
+    priorities_of,
     priority_of,
     refresh_priority,
     route_texts,

@@ -192,6 +192,26 @@ def priority_of(concern: Concern):
     return result
 
 
+def priorities_of(concerns) -> list:
+    """`priority_of` for a list: the drifted figures are stored again in one query."""
+    results, stale = [], {}
+    for concern in concerns:
+        result = _current_priority(concern)
+        results.append(result)
+        if concern.pk and concern.priority_score != result.score:
+            concern.urgency_factors = list(result.factors)
+            concern.care_score = result.care
+            concern.urgency_score = result.urgency
+            concern.priority_score = result.score
+            stale[concern.pk] = concern
+    if stale:
+        Concern.objects.bulk_update(
+            list(stale.values()),
+            ["urgency_factors", "care_score", "urgency_score", "priority_score"],
+        )
+    return results
+
+
 def _regroup(root: Concern) -> None:
     """Recount the distinct residents and likes of a group into its root and reprioritise it."""
     members = list(Concern.objects.filter(pk=root.pk) | Concern.objects.filter(duplicate_of=root))

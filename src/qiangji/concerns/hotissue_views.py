@@ -65,7 +65,12 @@ def hot_issue_list(request: HttpRequest) -> HttpResponse:
         refresh_hot_issues.enqueue(territory.pk)
         messages.success(request, _("Hot issues are being recomputed."))
         return redirect(f"{reverse('concerns:hot_issues')}?territory={territory.pk}")
-    rows = list(HotIssue.objects.active().in_territory(territory).order_by("-heat", "-pk")[:30])
+    rows = list(
+        HotIssue.objects.active()
+        .in_territory(territory)
+        .with_heat_inputs()
+        .order_by("-heat", "-pk")[:30]
+    )
     for row in rows:
         row.explanation = hotissues.explain_heat(row)
     return render(

@@ -61,7 +61,7 @@ def heat_of_issue(issue: HotIssue, members: list[Concern] | None = None):
     The same code computes the figure and its explanation on hover.
     """
     if members is None:
-        members = list(issue.concerns.select_related("ticket"))
+        members = list(issue.concerns.all())  # prefetched by `with_heat_inputs()` in lists
     now = timezone.now()
     last = max((c.last_reported_at or c.reported_at for c in members), default=None)
     age = max((now - last).total_seconds() / 86400, 0.0) if last else 0.0

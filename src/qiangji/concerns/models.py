@@ -486,6 +486,23 @@ class HotIssueQuerySet(models.QuerySet):
         members = Concern.objects.in_territory(territory).open().filter(hot_issue__isnull=False)
         return self.filter(pk__in=members.values("hot_issue_id"))
 
+    def with_heat_inputs(self) -> HotIssueQuerySet:
+        """Prefetch what `hotissues.heat_of_issue` reads, so a list explains each heat in O(1) queries."""
+        fields = (
+            "pk",
+            "hot_issue",
+            "reporter_key",
+            "reported_at",
+            "last_reported_at",
+            "urgency_factors",
+            "likes",
+            "me_too_count",
+            "staff_flag",
+        )
+        return self.select_related("ticket").prefetch_related(
+            models.Prefetch("concerns", queryset=Concern.objects.only(*fields))
+        )
+
 
 class HotIssue(models.Model):
     """One specific matter many residents raise: place · problem, with its concerns and heat."""

@@ -88,14 +88,34 @@ ASSIGNEE_ACTIONS = (
 )
 
 
+# A grid worker calls back the residents of their grid (回访) once a ticket there is answered.
+GRID_WORKER_ACTIONS = (TicketAction.FOLLOW_UP,)
+
+
+def _permitted_steps(request: HttpRequest, ticket: Ticket, *, can_work: bool) -> set[str] | None:
+    """Return the steps this person's roles allow on the ticket (None: all of them).
+
+    The one rule for ticket steps: the page shows, and a post may take, only these.
+    """
+    if can_work:
+        return None
+    mine: set[str] = set()
+    if ticket.assignee_id is not None and ticket.assignee_id == request.user.pk:
+        mine.update(ASSIGNEE_ACTIONS)
+    grid_id = ticket.concern.grid_id
+    if grid_id is not None and any(
+        g.role == Role.GRID_WORKER and g.territory_id == grid_id
+        for g in access_for(request.user).grants
+    ):
+        mine.update(GRID_WORKER_ACTIONS)
+    return mine
+
+
 def _ticket_actions(request: HttpRequest, ticket: Ticket, *, can_work: bool) -> list[str]:
     """Return the steps this person may take on the ticket now."""
+    permitted = _permitted_steps(request, ticket, can_work=can_work)
     allowed = actions.allowed_actions(ticket)
-    if can_work:
-        return allowed
-    if ticket.assignee_id is not None and ticket.assignee_id == request.user.pk:
-        return [a for a in allowed if a in ASSIGNEE_ACTIONS]
-    return []
+    return allowed if permitted is None else [a for a in allowed if a in permitted]
 
 
 def _scope(request: HttpRequest, access: Access) -> Territory:
@@ -475,42 +495,49 @@ def tickets(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def top_lists(territory: Territory) -> tuple[list[Concern], list[Concern]]:
-    """Return the territory's 最关切 (most cared about) and 最紧迫 (most urgent) open concerns."""
+TOP_N = 10  # 十大关切: ten entries, hot issues first
+TOP_HOT = 5  # at most this many of the ten are hot issues
+
+
+def top_lists(territory: Territory) -> tuple[list, list[Concern], list[Concern]]:
+    """Return the territory's 最关切 (hot issues, then single concerns) and 最紧迫 lists.
+
+    最关切 holds ten entries: up to five hot issues (whole matters, by heat), then the open
+    concerns most cared about that belong to none of them. 最紧迫 is ten single concerns.
+    """
+    from qiangji.concerns.models import HotIssue
+
+    hot = list(
+        HotIssue.objects.active()
+        .in_territory(territory)
+        .with_heat_inputs()
+        .order_by("-heat", "-pk")[:TOP_HOT]
+    )
     base = (
         Concern.objects.in_territory(territory)
         .open()
         .roots()
         .select_related("community", "compound", "category", "ticket")
     )
-    cared = list(base.order_by("-care_score", "-priority_score", "-pk")[:10])
-    urgent = list(base.order_by("-urgency_score", "-priority_score", "-pk")[:10])
-    return cared, urgent
+    singles = base.exclude(hot_issue__in=[h.pk for h in hot]) if hot else base
+    cared = list(singles.order_by("-care_score", "-priority_score", "-pk")[: TOP_N - len(hot)])
+    urgent = list(base.order_by("-urgency_score", "-priority_score", "-pk")[:TOP_N])
+    return hot, cared, urgent
 
 
 @login_required
 @require_GET
 def top(request: HttpRequest) -> HttpResponse:
+    from qiangji.concerns.hotissues import explain_heat
+
     access = access_for(request.user)
     territory = _scope(request, access)
-    cared, urgent = top_lists(territory)
-    for concern in [*cared, *urgent]:
-        concern.explanation = actions.priority_of(concern).explain()
-    from qiangji.concerns.hotissues import explain_heat
-    from qiangji.concerns.models import HotIssue
-
-    # 最关切: the hot issues first (whole matters), then the single concerns.
-    hot = list(
-        HotIssue.objects.active()
-        .in_territory(territory)
-        .select_related("ticket")
-        .order_by("-heat", "-pk")[:5]
-    )
+    hot, cared, urgent = top_lists(territory)
+    shown = [*cared, *urgent]
+    for concern, result in zip(shown, actions.priorities_of(shown), strict=True):
+        concern.explanation = result.explain()
     for issue in hot:
         issue.explanation = explain_heat(issue)
-    cared = [
-        c for c in cared if c.hot_issue_id is None or c.hot_issue_id not in {h.pk for h in hot}
-    ]
     return render(
         request,
         "concerns/top.html",
@@ -630,8 +657,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_action(request: HttpRequest, pk: int) -> HttpResponse:
     concern, can_work = _get_concern_for_user(request, pk)
-    is_assignee = concern.ticket.assignee_id == request.user.pk
-    require(can_work or is_assignee)
+    permitted = _permitted_steps(request, concern.ticket, can_work=can_work)
+    require(permitted is None or bool(permitted))
     form = TicketActionForm(request.POST, people=_people_for(concern.community))
     if not form.is_valid():
         messages.error(
@@ -641,7 +668,7 @@ def ticket_action(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("concerns:detail", pk=concern.pk)
     data = form.cleaned_data
-    require(can_work or data["action"] in ASSIGNEE_ACTIONS)
+    require(permitted is None or data["action"] in permitted)
     new_deadline = data.get("new_deadline")
     if new_deadline is not None and timezone.is_naive(new_deadline):
         new_deadline = timezone.make_aware(new_deadline)

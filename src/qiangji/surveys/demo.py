@@ -48,7 +48,7 @@ ROUNDS = [
     ),
 ]
 # Responses per community in round 1 and round 2, in the order of the demo's communities
-# (杭州西路, 广州路, 石榴园, 柯尔山, then 示例社区01–07): some stay under 30.
+# (杭州西路, 广州路, 石榴园, 柯尔山, then the seven sample ones): some stay under 30.
 COUNTS = {
     1: [168, 142, 215, 236, 88, 61, 24, 47, 17, 121, 73],
     2: [131, 96, 174, 203, 64, 42, 21, 36, 11, 84, 58],

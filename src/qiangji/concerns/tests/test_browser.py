@@ -21,10 +21,6 @@ def test_a_resident_scans_the_qr_code_sees_a_similar_concern_first_and_says_me_t
 ):
     demo.load(demo_world)
     community = demo_world.shiliuyuan
-    lift = Concern.objects.filter(
-        community=community, text__contains="电梯", duplicate_of__isnull=True
-    ).first()
-    before = lift.me_too_count
     page = new_page(PHONE)
     page.goto(f"{live_server.url}/concerns/c/{community.pk}/")
     expect(page.locator("h1")).to_contain_text("石榴园社区")
@@ -34,7 +30,12 @@ def test_a_resident_scans_the_qr_code_sees_a_similar_concern_first_and_says_me_t
     expect(page.locator("#similar .similar-box")).to_be_visible()
     expect(page.locator("#similar")).to_contain_text("电梯")
     screenshot(page, "concerns-public-form-similar-phone")
-    page.locator(f"#similar form[action$='/metoo/{lift.pk}/'] button").click()
+    # The resident says "me too" to the first similar concern shown.
+    first = page.locator("#similar form[action*='/metoo/']").first
+    lift = Concern.objects.get(pk=int(first.get_attribute("action").rstrip("/").rsplit("/", 1)[1]))
+    assert "电梯" in lift.text
+    before = lift.me_too_count
+    first.locator("button").click()
     page.wait_for_load_state("networkidle")
     expect(page.locator("h1")).to_contain_text("谢谢")
     lift.refresh_from_db()
@@ -102,8 +103,13 @@ def test_a_secretary_opens_the_top_ten_on_a_phone_and_moves_a_ticket_through_the
     page = new_page(PHONE)
     login(page, live_server, "shiliuyuan")
     page.goto(f"{live_server.url}/concerns/top/")
-    expect(page.locator("#top-cared li")).to_have_count(10)
+    # 十大关切: hot issues first, then single concerns, ten in all.
     expect(page.locator("#top-urgent li")).to_have_count(10)
+    hot = page.locator("#top-hot li:not(.muted)").count()
+    matters = Concern.objects.in_territory(demo_world.shiliuyuan).open().roots()
+    singles = matters.exclude(hot_issue__state="active").count()
+    assert 1 <= hot <= 5
+    assert page.locator("#top-cared li:not(.muted)").count() == min(10 - hot, singles)
     assert "优先级" in page.locator("#top-cared .score").first.get_attribute("title")
     screenshot(page, "concerns-top10-phone")
     page.locator("#top-urgent li a").first.click()

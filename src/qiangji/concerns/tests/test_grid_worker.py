@@ -92,3 +92,38 @@ def test_the_subdistricts_topics_page_shows_its_communities_topics(
     assert [t.label for t in response.context["topics"]] != []
     assert "电梯 维修" in response.text and "停车 秩序" in response.text
     assert "石榴园社区" in response.text  # each topic names its community
+
+
+def test_a_grid_worker_calls_back_an_answered_ticket_in_their_grid_not_elsewhere(
+    client_for, grid_worker, demo_world, shiliuyuan_secretary, shiliuyuan_staff
+):
+    grid = Territory.objects.get(parent=demo_world.shiliuyuan, name="第一网格")
+    other = Territory.objects.filter(parent=demo_world.shiliuyuan, kind="grid").exclude(pk=grid.pk)
+    answered = []
+    for where in (grid, other.first()):
+        concern = do_file_concern(
+            community=demo_world.shiliuyuan,
+            text="路灯不亮（示例）",
+            person="t-3",
+            grid=where,
+            assign_topic=False,
+        )
+        for step, extra in (
+            ("dispatch", {"assignee": shiliuyuan_staff}),
+            ("sign", {}),
+            ("start", {}),
+            ("answer", {"answer": "已修好（示例）"}),
+        ):
+            concern.ticket.refresh_from_db()
+            do_ticket_action(ticket=concern.ticket, action=step, by=shiliuyuan_secretary, **extra)
+        answered.append(concern)
+    mine, theirs = answered
+    client = client_for(grid_worker)
+    assert 'data-action="follow_up"' in client.get(f"/concerns/{mine.pk}/").content.decode()
+    assert _post(client, mine, "follow_up", satisfaction="satisfied").status_code == 302
+    mine.ticket.refresh_from_db()
+    assert mine.ticket.state != TicketState.ANSWERED and mine.ticket.satisfaction == "satisfied"
+    # Another grid's ticket, and the office's steps on their own grid's, stay closed to them.
+    assert _post(client, theirs, "follow_up", satisfaction="satisfied").status_code in (403, 404)
+    theirs.ticket.refresh_from_db()
+    assert theirs.ticket.state == TicketState.ANSWERED

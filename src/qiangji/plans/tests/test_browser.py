@@ -155,16 +155,17 @@ def test_the_demo_plan_on_a_desktop_editor_diff_print_and_a_mentors_mention(
     plan = Plan.objects.get(community=demo_world.shiliuyuan)
     from django.apps import apps
 
-    apps.get_model("concerns", "Topic").objects.create(
+    topic = apps.get_model("concerns", "Topic").objects.create(
         territory=demo_world.shiliuyuan, number=1, label="停车 车位", score=9
     )
+    cited = f"停车 车位〔主题#{topic.pk}〕"  # the label with its citation token
     page = new_page(DESKTOP)
     login(page, live_server, "shiliuyuan")
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     expect(page.locator(".brand-summary")).to_contain_text("幸福石榴园，服务520")
     page.locator(".fields-details > summary").click()
-    page.locator("button[data-text='停车 车位']").click()
-    assert page.input_value("#id_concerns").endswith("\n停车 车位")
+    page.locator(f"button[data-text='{cited}']").click()
+    assert page.input_value("#id_concerns").endswith(f"\n{cited}")
     assert page.locator("li.kind-project").count() == 5
     screenshot(page, "plans-editor-desktop")
     page.goto(f"{live_server.url}/plans/{plan.pk}/diff/")

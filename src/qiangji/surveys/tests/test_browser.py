@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from qiangji.core.demo import SAMPLE_COMMUNITIES
 from qiangji.core.testing import DESKTOP, PHONE, login, screenshot
 from qiangji.surveys import actions, demo
 from qiangji.surveys.models import AccessCode, Kind, Response, Survey
@@ -111,6 +112,8 @@ def test_the_organiser_sees_results_with_intervals_and_insufficient_samples(
     screenshot(desktop, "surveys-texts-desktop")
     desktop.goto(f"{live_server.url}/surveys/{survey.pk}/review/")
     screenshot(desktop, "surveys-review-desktop")
-    page.goto(f"{live_server.url}/surveys/c/{demo_world.communities['示例社区05'].pk}/summary/")
+    page.goto(
+        f"{live_server.url}/surveys/c/{demo_world.communities[SAMPLE_COMMUNITIES[4]].pk}/summary/"
+    )
     expect(page.locator("body")).to_contain_text("样本不足")
     screenshot(page, "surveys-public-summary-phone")

@@ -33,17 +33,23 @@ def test_the_board_lists_cards_with_votes(shiliuyuan_table, mentor):
     from qiangji.workshops.actions import do_toggle_vote
 
     card = shiliuyuan_table.cards.get(text="幸福石榴园，服务520")
+    before = card.votes.count()
     do_toggle_vote(card=card, voter=mentor)
     body = client.get(f"/groups/{shiliuyuan_table.pk}/board", user=mentor).json()
-    assert body["cards"][0] == {
+    listed = {row["id"]: row for row in body["cards"]}
+    assert len(listed) == shiliuyuan_table.cards.count()
+    assert listed[card.pk] == {
         "id": card.pk,
         "kind": "goal",
         "text": "幸福石榴园，服务520",
-        "author": "示例·石榴园书记",
-        "votes": 1,
+        "author": card.author.display_name,
+        "votes": before + 1,
         "marked": False,
         "to_plan": False,
         "cites_concern": "",
         "cites_case_id": None,
     }
+    # Marked cards first, then most votes.
+    keys = [(row["marked"], row["votes"]) for row in body["cards"]]
+    assert keys == sorted(keys, reverse=True)
     assert body["version"] > 1

@@ -14,6 +14,13 @@ from qiangji.workshops import actions
 from qiangji.workshops.models import Attendance
 
 
+@pytest.fixture
+def salon(salon):
+    """The demo's salon before anyone signed in (the demo signs some people in)."""
+    Attendance.objects.filter(activity=salon).delete()
+    return salon
+
+
 def _sign_url(activity, token):
     return reverse("workshops:sign_in", args=[activity.pk, token])
 

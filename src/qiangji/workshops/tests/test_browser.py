@@ -72,6 +72,7 @@ def test_a_participant_signs_in_by_qr_code_on_a_phone_and_the_organiser_sees_it_
 ):
     salon = Activity.objects.get(title=demo.SALON_TITLE)
     Activity.objects.filter(pk=salon.pk).update(qr_window_seconds=15)
+    Attendance.objects.filter(activity=salon).delete()  # before anyone signed in
     organiser = new_page(DESKTOP)
     login(organiser, live_server, "jiedao")
     organiser.goto(f"{live_server.url}/workshops/a/{salon.pk}/attendance/")
