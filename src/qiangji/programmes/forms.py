@@ -5,12 +5,13 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from qiangji.accounts.models import User
+from qiangji.lib.editguard import GuardedForm
 from qiangji.lib.widgets import DateInput
 from qiangji.programmes.models import Phase, Programme
 from qiangji.territories.models import Kind, Territory
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(GuardedForm, forms.ModelForm):
     communities = forms.ModelMultipleChoiceField(
         label=_("Communities"),
         queryset=Territory.objects.none(),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qiangji.accounts.models import Role, RoleGrant
 from qiangji.accounts.permissions import access_for, require
+from qiangji.lib.editguard import edit_status, save_unless_stale
 from qiangji.notifications.actions import do_notify
 from qiangji.programmes.forms import MentorForm, PhaseFormSet, ProgrammeForm
 from qiangji.programmes.models import Enrolment, Programme
@@ -111,15 +112,19 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=programme, subdistrict=programme.subdistrict
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+
+        def save() -> None:
             form.save()
             _save_enrolments(programme, form.cleaned_data["communities"])
-        messages.success(request, _("Saved."))
-        return redirect("programmes:detail", pk=programme.pk)
+
+        if save_unless_stale(form, save):
+            messages.success(request, _("Saved."))
+            return redirect("programmes:detail", pk=programme.pk)
     return render(
         request,
         "programmes/form.html",
         {"form": form, "subdistrict": programme.subdistrict, "programme": programme},
+        status=edit_status(form),
     )
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qiangji.lib.editguard import GuardedForm
 from qiangji.lib.tabular import MAX_UPLOAD_BYTES
 from qiangji.territories.models import ALLOWED_PARENTS, Kind, Territory
 
 
-class TerritoryForm(forms.ModelForm):
+class TerritoryForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Territory
         fields = ["kind", "name", "code", "population", "households", "order"]

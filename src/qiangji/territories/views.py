@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qiangji.accounts.models import RoleGrant
 from qiangji.accounts.permissions import access_for, require
+from qiangji.lib.editguard import edit_status, save_unless_stale
 from qiangji.lib.tabular import TableError, csv_response, read_table, xlsx_bytes, xlsx_response
 from qiangji.territories import importing
 from qiangji.territories.forms import ImportForm, TerritoryForm
@@ -92,14 +93,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     territory, can_edit = _get_territory_for_user(request, pk)
     require(can_edit)
     form = TerritoryForm(request.POST or None, instance=territory)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_unless_stale(form):
         messages.success(request, _("Saved."))
         return redirect("territories:detail", pk=territory.pk)
     return render(
         request,
         "territories/form.html",
         {"form": form, "territory": territory, "parent": territory.parent},
+        status=edit_status(form),
     )
 
 

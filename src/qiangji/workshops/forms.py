@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiangji.lib import limits
+from qiangji.lib.editguard import GuardedForm
 from qiangji.lib.images import MAX_BYTES, ImageRejected, check_image
 from qiangji.lib.widgets import DateInput, TimeInput
 from qiangji.territories.models import Territory
@@ -73,7 +74,7 @@ def invitable_people(programme):
     )
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(GuardedForm, forms.ModelForm):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends"), widget=TimeInput())
@@ -278,7 +279,7 @@ class MentorForm(forms.Form):
         self.fields["mentor"].queryset = mentors
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(GuardedForm, forms.ModelForm):
     tags_text = forms.CharField(
         label=_("Tags"),
         required=False,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qiangji.accounts.models import Role, RoleGrant, User
 from qiangji.accounts.permissions import access_for, require
+from qiangji.lib.editguard import edit_status, save_unless_stale
 from qiangji.lib.qr import qr_svg
 from qiangji.lib.tabular import xlsx_response
 from qiangji.territories.models import Kind, Territory
@@ -230,11 +231,19 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     programmes = access.visible_programmes().filter(pk=activity.programme_id)
     form = ActivityForm(request.POST or None, instance=activity, programmes=programmes)
-    if request.method == "POST" and form.is_valid():
-        _save_activity(form, request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_unless_stale(form, lambda: _save_activity(form, request.user))
+    ):
         messages.success(request, _("The activity was saved."))
         return redirect("workshops:activity_detail", activity.pk)
-    return render(request, "workshops/activity_form.html", {"form": form, "activity": activity})
+    return render(
+        request,
+        "workshops/activity_form.html",
+        {"form": form, "activity": activity},
+        status=edit_status(form),
+    )
 
 
 @login_required
@@ -944,11 +953,16 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=case, activities=_case_activities(access_for(request.user))
     )
     if request.method == "POST" and form.is_valid():
-        case = form.save()
-        form.save_tags(case)
-        messages.success(request, _("The case was saved."))
-        return redirect("workshops:case_detail", case.pk)
-    return render(request, "workshops/case_form.html", {"form": form, "case": case})
+
+        def save() -> None:
+            form.save_tags(form.save())
+
+        if save_unless_stale(form, save):
+            messages.success(request, _("The case was saved."))
+            return redirect("workshops:case_detail", case.pk)
+    return render(
+        request, "workshops/case_form.html", {"form": form, "case": case}, status=edit_status(form)
+    )
 
 
 @login_required
@@ -979,6 +993,7 @@ def briefing(request: HttpRequest, pk: int) -> HttpResponse:
         current = actions.do_draft_briefing(activity=activity, by=request.user)
         return redirect("workshops:briefing", activity.pk)
     form = None
+    status = 200
     if current is not None:
         form = BriefingForm(
             request.POST or None, instance=current, initial={"version": current.version}
@@ -996,6 +1011,7 @@ def briefing(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except actions.StaleBriefing as stale:
                 messages.error(request, str(stale))
+                status = 409
             else:
                 messages.success(request, _("The briefing was saved."))
                 return redirect("workshops:briefing", activity.pk)
@@ -1003,6 +1019,7 @@ def briefing(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "workshops/briefing.html",
         {"activity": activity, "briefing": current, "form": form},
+        status=status,
     )
 
 
