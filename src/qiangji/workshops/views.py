@@ -993,7 +993,6 @@ def briefing(request: HttpRequest, pk: int) -> HttpResponse:
         current = actions.do_draft_briefing(activity=activity, by=request.user)
         return redirect("workshops:briefing", activity.pk)
     form = None
-    status = 200
     if current is not None:
         form = BriefingForm(
             request.POST or None, instance=current, initial={"version": current.version}
@@ -1011,7 +1010,6 @@ def briefing(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except actions.StaleBriefing as stale:
                 messages.error(request, str(stale))
-                status = 409
             else:
                 messages.success(request, _("The briefing was saved."))
                 return redirect("workshops:briefing", activity.pk)
@@ -1019,7 +1017,6 @@ def briefing(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "workshops/briefing.html",
         {"activity": activity, "briefing": current, "form": form},
-        status=status,
     )
 
 

@@ -78,7 +78,7 @@ def test_the_organiser_generates_edits_and_downloads_the_briefing(client_for, ji
         url,
         {"issuer": "x", "issue_number": "", "title": "y", "body": "z", "version": briefing.version},
     )
-    assert stale.status_code == 409  # the form comes back with the message
+    assert stale.status_code == 200  # the form comes back with the message
     briefing.refresh_from_db()
     assert briefing.title == "简报标题"
     download = client.get(reverse("workshops:briefing_docx", args=[salon.pk]))
