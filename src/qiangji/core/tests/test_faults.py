@@ -5,7 +5,7 @@ the test's database — a file for SQLite, the test database for PostgreSQL — 
 begin, kills the process group with SIGKILL at a known step (`faulty.py`), starts a fresh
 process, and checks the rows: what was committed is whole, what was not left no trace, and
 the work is finished either by itself (a worker that recovers abandoned tasks) or through
-the way a person retries it (the import's 继续导入 button; the nightly job's re-run of a
+the way a person retries it (the import page's 重新运行 button; the nightly job's re-run of a
 refit or a recompute; pressing 结束本轮 again). `how` in each test records which one it was.
 """
 
@@ -120,7 +120,7 @@ def test_an_import_killed_midway_resumes_without_losing_or_doubling_a_row(
         if _finished_by_itself(result, worker):
             how = "resumed by itself"
         else:
-            # What the secretary does: 继续导入 on the import page.
+            # What the secretary does: 重新运行（如导入中断） on the import page.
             assert page.post(detail, {"resume": "1"}).status_code == 302
             how = "resumed by the import page's button"
         wait_for(
