@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import threading
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,6 +80,79 @@ def ensure_default_categories() -> None:
         Category.objects.get_or_create(name=name, defaults={"keywords": keywords, "order": order})
 
 
+AUTO_NEVER = 1.01  # a threshold no confidence reaches: every concern waits for a person
+ROUTING_WINDOW_DAYS = 28  # the window of the routing figures on the concerns page
+
+
+def auto_threshold() -> float:
+    """Return the confidence from which a concern is routed without a person.
+
+    Chosen when the model is trained, on its training texts alone, so that at least 98 % of
+    what is routed by itself is right (`analysis.routing.fit_with_threshold`). Without a
+    trained model (keyword routing) nothing is routed by itself.
+    """
+    model = active_routing_model()
+    if model is None:
+        return AUTO_NEVER
+    return float(getattr(model, "auto_threshold", AUTO_NEVER))
+
+
+def needs_routing_q(threshold: float | None = None) -> Q:
+    """The concerns that wait for a person to confirm their category (below the threshold)."""
+    threshold = auto_threshold() if threshold is None else threshold
+    return Q(category_by_staff=False) & (
+        Q(category__isnull=True) | Q(category_confidence__lt=threshold)
+    )
+
+
+def routing_suggestions(concern: Concern, k: int = 2) -> list[tuple[Category, float]]:
+    """Return the k most likely categories of a concern with their confidences, best first."""
+    categories = {c.name: c for c in Category.objects.filter(active=True)}
+    text = f"{concern.title} {concern.text}"
+    model = active_routing_model()
+    if model is not None:
+        return [
+            (categories[r.category], r.confidence)
+            for r in model.predict_top([text], k=k)[0]
+            if r.category in categories
+        ]
+    hits = _keyword_hits(normalise(text), [(c, c.keyword_list()) for c in categories.values()])
+    total = sum(h[0] for h in hits) or 1
+    return [(c, round(min(0.6, n / total * 0.6), 4)) for n, c in hits[:k]]
+
+
+def routing_figures(concerns) -> dict:
+    """Return the share routed without a person and the corrections per week, last 4 weeks.
+
+    `concerns` is the queryset a page lists (its territory); two aggregate queries.
+    """
+    since = timezone.now() - dt.timedelta(days=ROUTING_WINDOW_DAYS)
+    threshold = auto_threshold()
+    recent = concerns.filter(reported_at__gte=since)
+    counts = recent.aggregate(
+        total=Count("pk"),
+        auto=Count("pk", filter=~needs_routing_q(threshold)),
+        waiting=Count("pk", filter=needs_routing_q(threshold) & Q(closed_at__isnull=True)),
+    )
+    corrections = concerns.filter(category_corrected_at__gte=since).count()
+    total = counts["total"]
+    return {
+        "total": total,
+        "auto_share": counts["auto"] / total if total else None,
+        "waiting": counts["waiting"],
+        "corrections_per_week": corrections / (ROUTING_WINDOW_DAYS / 7),
+        "threshold": threshold,
+        "days": ROUTING_WINDOW_DAYS,
+    }
+
+
+def _keyword_hits(norm: str, keyword_lists) -> list[tuple[int, Category]]:
+    hits = [(sum(norm.count(w) for w in words), c) for c, words in keyword_lists]
+    hits = [h for h in hits if h[0] > 0]
+    hits.sort(key=lambda h: (-h[0], h[1].order))
+    return hits
+
+
 def route_texts(texts: list[str]) -> list[tuple[Category | None, float]]:
     """Return a category and confidence per text: from the trained model, else from keywords."""
     categories = {c.name: c for c in Category.objects.filter(active=True)}
@@ -92,13 +165,10 @@ def route_texts(texts: list[str]) -> list[tuple[Category | None, float]]:
     out: list[tuple[Category | None, float]] = []
     keyword_lists = [(c, c.keyword_list()) for c in categories.values()]
     for text in texts:
-        norm = normalise(text)
-        hits = [(sum(norm.count(w) for w in words), c) for c, words in keyword_lists]
-        hits = [h for h in hits if h[0] > 0]
+        hits = _keyword_hits(normalise(text), keyword_lists)
         if not hits:
             out.append((categories.get("其他"), 0.0))
             continue
-        hits.sort(key=lambda h: (-h[0], h[1].order))
         total = sum(h[0] for h in hits)
         # Keyword routing is a guess: its confidence is the share of keyword hits, at most 0.6.
         out.append((hits[0][1], round(min(0.6, hits[0][0] / total * 0.6), 4)))

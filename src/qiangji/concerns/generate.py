@@ -291,6 +291,7 @@ def generate(ctx) -> dict[str, int]:
                         None,
                         db.moment(reported),
                         stamp,
+                        None,  # category_corrected_at
                     )
                 )
                 tickets.append(

@@ -287,6 +287,7 @@ CONCERN_COLUMNS = (
     "created_by_id",
     "created_at",
     "updated_at",
+    "category_corrected_at",
 )
 TICKET_COLUMNS = (
     "id",
@@ -636,6 +637,7 @@ def store_items(
             by_id,
             stamp,
             stamp,
+            None,  # category_corrected_at: an import corrects nothing
         ]
         group = groups[len(candidates) + index]
         entry = (row, group, kind, reported_at)

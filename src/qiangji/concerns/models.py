@@ -201,6 +201,8 @@ class Concern(models.Model):
         verbose_name=_("Category"),
     )
     category_confidence = models.FloatField(default=0.0)
+    # When staff replaced the category the machine had chosen (corrections per week).
+    category_corrected_at = models.DateTimeField(null=True, blank=True)
     category_by_staff = models.BooleanField(default=False)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"

@@ -406,6 +406,8 @@ def index(request: HttpRequest) -> HttpResponse:
         concerns = concerns.open()
     elif state == "closed":
         concerns = concerns.filter(closed_at__isnull=False)
+    elif state == "unrouted":
+        concerns = concerns.open().filter(actions.needs_routing_q())
     elif state == "overdue":
         concerns = concerns.filter(
             ticket__deadline_at__lt=timezone.now(),
@@ -437,6 +439,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "can_enter": territory.kind == Kind.COMMUNITY and _can_enter(access, territory),
         "can_work": territory.kind == Kind.COMMUNITY and access.can_work_in_community(territory),
         "now": timezone.now(),
+        "routing": None
+        if request.htmx
+        else actions.routing_figures(_visible_concerns(access, territory)),
     }
     template = "concerns/index.html#results" if request.htmx else "concerns/index.html"
     return render(request, template, context)
@@ -648,6 +653,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions_labels": dict(TicketAction.choices),
         "states": TicketState.choices,
         "outcomes": concern_outcomes([concern.pk])[concern.pk],
+        # Below the auto-routing threshold the category waits for a person: the top two.
+        "suggestions": actions.routing_suggestions(concern)
+        if can_work
+        and not concern.category_by_staff
+        and concern.category_confidence < actions.auto_threshold()
+        else [],
     }
     template = "concerns/detail.html#ticket" if request.htmx else "concerns/detail.html"
     return render(request, template, context)

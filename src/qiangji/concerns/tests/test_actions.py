@@ -364,3 +364,53 @@ def test_overdue_tickets_are_notified_to_the_assignee_or_the_secretary(
     ).exists()
     actions.do_notify_overdue()  # grouped: a second run bumps, it does not add
     assert grid_worker.notices.filter(kind="work_overdue").count() == 1
+
+
+def test_below_the_threshold_a_concern_waits_for_a_person_with_two_suggestions(
+    community, shiliuyuan_secretary, client_for
+):
+    from qiangji.concerns.filing import AUTO_NEVER, auto_threshold
+
+    # Keyword routing (no trained model) routes nothing by itself.
+    assert auto_threshold() == AUTO_NEVER
+    texts, labels = labelled_set(8, seed=11)
+    cats = {c.name: c for c in Category.objects.all()}
+    for text, label in zip(texts, labels, strict=True):
+        concern = do_file_concern(community=community, text=text, assign_topic=False)
+        actions.do_recategorise(concern=concern, category=cats[label], by=shiliuyuan_secretary)
+    assert actions.do_train_routing() is not None
+    threshold = auto_threshold()
+    assert 0 < threshold <= AUTO_NEVER  # chosen on the training texts' out-of-fold predictions
+
+    clear = do_file_concern(community=community, text="K23幸福家园5栋电梯困人，电梯异响很吓人")
+    vague = do_file_concern(community=community, text="有点事情想反映一下，希望社区关注")
+    waiting = Concern.objects.filter(actions.needs_routing_q())
+    assert (clear.category_confidence >= threshold) == (not waiting.filter(pk=clear.pk).exists())
+    assert waiting.filter(pk=vague.pk).exists()
+
+    client = client_for(shiliuyuan_secretary)
+    page = client.get(f"/concerns/{vague.pk}/")
+    suggestions = page.context["suggestions"]
+    assert len(suggestions) == 2
+    assert suggestions[0][1] >= suggestions[1][1]
+    assert 'id="routing-suggestions"' in page.content.decode()
+    listed = client.get(f"/concerns/?territory={community.pk}&state=unrouted")
+    assert vague.pk in [c.pk for c in listed.context["page"]]
+
+    # One tap on the second suggestion corrects the machine's choice: counted per week.
+    second = suggestions[1][0]
+    client.post(f"/concerns/{vague.pk}/category/", {"category": second.pk})
+    vague.refresh_from_db()
+    assert vague.category == second and vague.category_by_staff
+    assert vague.category_corrected_at is not None
+    figures = client.get(f"/concerns/?territory={community.pk}").context["routing"]
+    assert figures["corrections_per_week"] == pytest.approx(1 / 4)
+    total = Concern.objects.filter(community=community).count()
+    auto = Concern.objects.filter(community=community).exclude(actions.needs_routing_q()).count()
+    assert figures["total"] == total and figures["auto_share"] == pytest.approx(auto / total)
+    assert figures["waiting"] == waiting.filter(closed_at__isnull=True).count()
+    # Confirming the machine's own choice is not a correction.
+    clear_category = clear.category
+    actions.do_recategorise(concern=clear, category=clear_category, by=shiliuyuan_secretary)
+    clear.refresh_from_db()
+    assert clear.category_corrected_at is None
