@@ -47,6 +47,7 @@ from qiangji.implementation.models import (
     Rules,
     Status,
 )
+from qiangji.lib.editguard import edit_status, save_unless_stale, version_form
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind as TerritoryKind
 from qiangji.territories.models import Territory
@@ -571,23 +572,36 @@ def statuses(request: HttpRequest, programme_pk: int) -> HttpResponse:
     rules, _created = Rules.objects.get_or_create(programme=programme)
     rows = list(Status.objects.filter(programme=programme))
     status = 200
+    # The programme's version guards its statuses and rules against a second, stale save.
+    version = version_form(programme, request.POST or None)
     if request.method == "POST":
         forms = [StatusForm(request.POST, instance=s, prefix=f"s{s.pk}") for s in rows]
         rules_form = RulesForm(request.POST, instance=rules)
-        if all(f.is_valid() for f in forms) and rules_form.is_valid():
-            for form in forms:
-                form.save()
-            rules_form.save()
-            messages.success(request, _("Statuses saved."))
-            return redirect("implementation:statuses", programme_pk=programme.pk)
-        status = 400
+        if all(f.is_valid() for f in forms) and rules_form.is_valid() and version.is_valid():
+
+            def save() -> None:
+                for form in forms:
+                    form.save()
+                rules_form.save()
+
+            if save_unless_stale(version, save):
+                messages.success(request, _("Statuses saved."))
+                return redirect("implementation:statuses", programme_pk=programme.pk)
+            status = edit_status(version)
+        else:
+            status = 400
     else:
         forms = [StatusForm(instance=s, prefix=f"s{s.pk}") for s in rows]
         rules_form = RulesForm(instance=rules)
     return render(
         request,
         "implementation/statuses.html",
-        {"programme": programme, "forms": forms, "rules_form": rules_form},
+        {
+            "programme": programme,
+            "forms": forms,
+            "rules_form": rules_form,
+            "version_form": version,
+        },
         status=status,
     )
 

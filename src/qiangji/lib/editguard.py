@@ -45,6 +45,20 @@ class GuardedForm(forms.Form):
             self.fields[FIELD].initial = version_of(self.instance)
 
 
+class _VersionOnly(GuardedForm, forms.ModelForm):
+    pass
+
+
+def version_form(instance, data=None, *, prefix: str = "version"):
+    """Return a form carrying only the loaded version of `instance`.
+
+    For a page that edits rows belonging to it through a formset (a programme's phases, its
+    statuses): `save_unless_stale(version, save)` checks it, saves, and moves its version on.
+    """
+    form_class = forms.modelform_factory(type(instance), form=_VersionOnly, fields=())
+    return form_class(data, instance=instance, prefix=prefix)
+
+
 def _shown(form, field: str, value) -> str:
     """Return a field's value as a person reads it (a choice's label, a date, a list)."""
     bound = form.fields.get(field)
@@ -76,6 +90,8 @@ def save_unless_stale(form, save: Callable[[], object] | None = None) -> bool:
             seen = version_of(current)
         if seen == version_of(current):
             (save or form.save)()
+            if not form._meta.fields:  # a version-only form: the rows saved were its object's
+                model._default_manager.filter(pk=instance.pk).update(updated_at=timezone.now())
             return True
     form.stale = True
     theirs = []
@@ -90,10 +106,17 @@ def save_unless_stale(form, save: Callable[[], object] | None = None) -> bool:
                 continue
             theirs.append(f"{label}: {_shown(form, name, value)}")
     when = formats.date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
-    message = _(
-        "Someone else saved this at %(when)s, after you opened it; your changes were not saved."
-        " Their version: %(theirs)s. Check it, then save again to replace it with yours."
-    ) % {"when": when, "theirs": "; ".join(theirs) or "—"}
+    if theirs:
+        message = _(
+            "Someone else saved this at %(when)s, after you opened it; your changes were not"
+            " saved. Their version: %(theirs)s. Check it, then save again to replace it with"
+            " yours."
+        ) % {"when": when, "theirs": "; ".join(theirs)}
+    else:
+        message = _(
+            "Someone else saved this at %(when)s, after you opened it; your changes were not"
+            " saved. Reload the page to see theirs, or save again to replace them with yours."
+        ) % {"when": when}
     form.add_error(None, message)
     # Saving again replaces their version on purpose: the form now carries it.
     data = form.data.copy()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qiangji.accounts.models import Role, RoleGrant
 from qiangji.accounts.permissions import access_for, require
-from qiangji.lib.editguard import edit_status, save_unless_stale
+from qiangji.lib.editguard import edit_status, save_unless_stale, version_form
 from qiangji.notifications.actions import do_notify
 from qiangji.programmes.forms import MentorForm, PhaseFormSet, ProgrammeForm
 from qiangji.programmes.models import Enrolment, Programme
@@ -134,11 +134,21 @@ def phases(request: HttpRequest, pk: int) -> HttpResponse:
     programme, can_edit = _get_programme_for_user(request, pk)
     require(can_edit)
     formset = PhaseFormSet(request.POST or None, instance=programme)
-    if request.method == "POST" and formset.is_valid():
-        formset.save()
+    version = version_form(programme, request.POST or None)
+    if (
+        request.method == "POST"
+        and formset.is_valid()
+        and version.is_valid()
+        and save_unless_stale(version, formset.save)
+    ):
         messages.success(request, _("Phases saved."))
         return redirect("programmes:detail", pk=programme.pk)
-    return render(request, "programmes/phases.html", {"programme": programme, "formset": formset})
+    return render(
+        request,
+        "programmes/phases.html",
+        {"programme": programme, "formset": formset, "version_form": version},
+        status=edit_status(version),
+    )
 
 
 @login_required
