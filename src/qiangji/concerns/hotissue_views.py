@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qiangji.accounts.permissions import Access, access_for, require
 from qiangji.concerns import hotissues
+from qiangji.concerns.links import may_read_hot_issue
 from qiangji.concerns.models import Concern, HotIssue, HotIssueState
 from qiangji.territories.models import Kind, Territory
 
@@ -34,15 +35,8 @@ def _get_issue_for_user(request: HttpRequest, pk: int) -> tuple[HotIssue, bool]:
     """Return a hot issue the person may read and whether they may work on it (else 404)."""
     issue = get_object_or_404(HotIssue.objects.select_related("territory", "ticket"), pk=pk)
     access = access_for(request.user)
-    if not access.can_view_territory(issue.territory):
-        # A community's people read the hot issues (fitted per subdistrict) that touch it.
-        # (a merged one by the concerns of the one it went into)
-        holder = issue.merged_into_id or issue.pk
-        communities = Territory.objects.filter(
-            pk__in=Concern.objects.filter(hot_issue_id=holder).values("community_id").distinct()
-        )
-        if not any(access.can_view_territory(c) for c in communities):
-            raise Http404
+    if not may_read_hot_issue(access, issue):
+        raise Http404
     return issue, _may_work_on(access, issue)
 
 

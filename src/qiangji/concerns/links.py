@@ -16,4 +16,22 @@ def may_list_hot_issues(access: Access, territory=None) -> bool:
     return access.can_view_territory(territory)
 
 
-GATES = {"concerns:hot_issues": may_list_hot_issues}
+def may_read_hot_issue(access: Access, issue) -> bool:
+    """Return whether the person may read this hot issue (the hot-issue page asks this too).
+
+    Its territory's readers may; so may a community's people when one of its concerns is in it
+    (hot issues are fitted per subdistrict), a merged one by the concerns of the one it joined.
+    """
+    from qiangji.concerns.models import Concern
+    from qiangji.territories.models import Territory
+
+    if access.can_view_territory(issue.territory):
+        return True
+    holder = issue.merged_into_id or issue.pk
+    communities = Territory.objects.filter(
+        pk__in=Concern.objects.filter(hot_issue_id=holder).values("community_id").distinct()
+    )
+    return any(access.can_view_territory(c) for c in communities)
+
+
+GATES = {"concerns:hot_issues": may_list_hot_issues, "concerns:hot_issue": may_read_hot_issue}

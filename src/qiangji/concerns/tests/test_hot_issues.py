@@ -268,3 +268,10 @@ def test_bad_input_to_the_corrections_gives_a_message_not_an_error(
     ]:
         response = client.post(reverse(name, args=[issue.pk]), data, follow=True)
         assert response.status_code == 200, name
+
+
+def test_a_concerns_page_names_its_hot_issue_with_a_link(fitted, client_for, shiliuyuan_secretary):
+    _territory, _issues, lift, _trucks = fitted
+    issue = _issue_of(lift[0])
+    html = client_for(shiliuyuan_secretary).get(f"/concerns/{lift[0].pk}/").content.decode()
+    assert f'href="/concerns/hot/{issue.pk}/"' in html and issue.label in html
