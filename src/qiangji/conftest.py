@@ -11,7 +11,7 @@ from django.test import Client
 
 from qiangji.accounts.models import User
 from qiangji.core.demo import World, load_foundation
-from qiangji.core.testing import DEMO_PASSWORD, DESKTOP, PHONE
+from qiangji.core.testing import AXE_STATS, DEMO_PASSWORD, DESKTOP, PHONE, AxeWatch
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -137,16 +137,29 @@ def browser():
 def new_page(browser, live_server):
     """Return a factory of pages (each in its own context) sized for desktop or phone."""
     contexts = []
+    axe = AxeWatch()
 
     def make(viewport: dict | None = None, locale: str = "zh-CN"):
         context = browser.new_context(viewport=viewport or DESKTOP, locale=locale)
         context.set_default_timeout(10_000)
+        context.on("page", axe.watch)  # every page of the context, popups included
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        axe.watch(page)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    axe.fail_on_findings()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_STATS.checked:
+        terminalreporter.write_line(
+            f"axe: {AXE_STATS.checked} pages checked in {AXE_STATS.seconds:.1f} s, "
+            f"{AXE_STATS.reused} loads reused a result"
+        )
 
 
 @pytest.fixture

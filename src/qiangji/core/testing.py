@@ -8,6 +8,7 @@ URL name of the project appears in no app's ROUTES.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -286,3 +287,158 @@ def forms_on_page(html: str) -> list[dict]:
     reader.parser.feed(html)
     reader.parser.close()
     return reader.forms
+
+
+# --- accessibility: axe-core after every page load of a browser test -------------------------
+AXE_SCRIPT = max(
+    (Path(__file__).resolve().parent / "tests" / "vendor").glob("axe-core-*/axe.min.js"),
+    key=lambda path: tuple(int(n) for n in re.findall(r"\d+", path.parent.name)),
+)
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+AXE_IMPACTS = frozenset({"serious", "critical"})
+# Runs in the page: a list of the serious findings, or null when the page is not HTML. The
+# load hook runs alongside the test, so a run waits for any run already going on the page.
+_AXE_RUN = """async ([tags, impacts]) => {
+  if (document.contentType !== 'text/html') return null;
+  while (window.__qiangjiAxe) { try { await window.__qiangjiAxe; } catch (e) {} }
+  window.__qiangjiAxe = axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                           resultTypes: ['violations']});
+  let result;
+  try { result = await window.__qiangjiAxe; } finally { window.__qiangjiAxe = null; }
+  return result.violations.filter(v => impacts.includes(v.impact)).flatMap(v => v.nodes.map(n =>
+    ({rule: v.id, impact: v.impact, help: v.help, target: n.target.join(' '),
+      html: n.html.slice(0, 160)})));
+}"""
+_NUMBERED = re.compile(r"/(\d+|[0-9a-f]{8,}|[0-9a-f-]{36})(?=/|$)")
+
+
+@dataclass
+class AxeStats:
+    """What the axe hook did in this test session: pages checked, pages reused, seconds spent."""
+
+    checked: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+
+AXE_STATS = AxeStats()
+
+
+@functools.cache
+def _axe_source() -> str:
+    # Guarded: two checks may inject at once, and a second copy would break a running one.
+    return (
+        f"if (typeof window.axe === 'undefined') {{\n{AXE_SCRIPT.read_text(encoding='utf-8')}\n}}"
+    )
+
+
+# One check per (page kind, viewport width) for the whole session: the same template at the
+# same width gives the same findings, and the suite stays fast.
+_AXE_SEEN: dict[tuple[str, int], list[dict]] = {}
+
+
+def axe_page_key(url: str) -> str:
+    """Return the kind of page a URL shows: its path with ids as <id>, its query's keys."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    keys = sorted({key for key, _value in parse_qsl(parts.query, keep_blank_values=True)})
+    return _NUMBERED.sub("/<id>", parts.path) + (f"?{'&'.join(keys)}" if keys else "")
+
+
+class AxeWatch:
+    """Run axe-core on every page a browser test loads; collect serious and critical findings.
+
+    `mode` is "strict" (the test fails at teardown), "report" (findings become a warning)
+    or "off"; the environment variable QIANGJI_AXE chooses it, strict by default.
+    """
+
+    def __init__(self, mode: str | None = None) -> None:
+        import os
+
+        self.mode = mode or os.environ.get("QIANGJI_AXE", "strict")
+        self._found: list[list[dict]] = []
+        self._watched: set[int] = set()
+
+    def watch(self, page) -> None:
+        """Check this page after each of its loads (once, however often it is passed)."""
+        if self.mode != "off" and id(page) not in self._watched:
+            self._watched.add(id(page))
+            page.on("load", self._on_load)
+
+    def _on_load(self, page) -> None:
+        try:
+            self.check(page)
+        except Exception as exc:  # noqa: BLE001 — the test navigated on: its next load is checked
+            if not any(word in str(exc) for word in ("destroyed", "closed", "detached", "navigat")):
+                raise
+
+    def check(self, page, *, reuse: bool = True) -> list[dict]:
+        """Run axe on the page as it is now (or reuse the session's result); return findings."""
+        import time
+
+        width = (page.viewport_size or {}).get("width", 0)
+        key = (axe_page_key(page.url), width)
+        if reuse and key in _AXE_SEEN:
+            # Possibly still being filled by a check running alongside: kept by reference.
+            AXE_STATS.reused += 1
+            self._found.append(_AXE_SEEN[key])
+            return _AXE_SEEN[key]
+        found: list[dict] = []
+        if reuse:
+            _AXE_SEEN[key] = found  # taken: loads of the same kind meanwhile wait for none
+        start = time.perf_counter()
+        try:
+            if not page.evaluate("typeof axe !== 'undefined'"):
+                page.evaluate(_axe_source())
+            result = page.evaluate(_AXE_RUN, [list(AXE_TAGS), sorted(AXE_IMPACTS)])
+        except Exception:
+            if reuse:
+                del _AXE_SEEN[key]  # the page went away: the next load of its kind checks it
+            raise
+        AXE_STATS.seconds += time.perf_counter() - start
+        AXE_STATS.checked += 1
+        for finding in result or []:
+            found.append({**finding, "url": page.url, "width": width})
+        _AXE_SEEN.setdefault(key, found)
+        self._found.append(found)
+        return found
+
+    @property
+    def findings(self) -> list[dict]:
+        return [finding for found in self._found for finding in found]
+
+    def finish(self) -> str:
+        """Return one line per distinct finding (rule, target, page and width), or "".
+
+        With QIANGJI_AXE_LOG set, also append the findings to that file (JSON lines).
+        """
+        import json
+        import os
+
+        if log := os.environ.get("QIANGJI_AXE_LOG"):
+            with open(log, "a", encoding="utf-8") as out:
+                for finding in self.findings:
+                    out.write(json.dumps(finding, ensure_ascii=False) + "\n")
+        lines = sorted(
+            {
+                f"{f['rule']} ({f['impact']}: {f['help']}) at {f['target']} "
+                f"on {f['url']} [{f['width']}px] — {f['html']}"
+                for f in self.findings
+            }
+        )
+        return "\n".join(lines)
+
+    def fail_on_findings(self) -> None:
+        """Fail the test (strict) or warn (report) when axe found a serious violation."""
+        import warnings
+
+        import pytest
+
+        listing = self.finish()
+        if not listing:
+            return
+        message = f"axe: serious or critical WCAG violations:\n{listing}"
+        if self.mode == "strict":
+            pytest.fail(message, pytrace=False)
+        warnings.warn(message, stacklevel=1)

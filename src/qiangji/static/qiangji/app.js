@@ -103,6 +103,22 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { markNumbers(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { markNumbers(event.target.closest("main") || document); });
+  // A table that scrolls sideways (every wide table on a phone) must be reachable by keyboard
+  // to be scrolled: when it overflows and holds nothing focusable it joins the Tab order.
+  var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  function focusableScrollers(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("main table, main .table-wrap"), function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      if (scrolls && !el.hasAttribute("tabindex") && !el.querySelector(FOCUSABLE)) {
+        el.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { markNumbers(document); focusableScrollers(document); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var root = event.target.closest("main") || document;
+    markNumbers(root);
+    focusableScrollers(root);
+  });
+  window.addEventListener("resize", function () { focusableScrollers(document); });
 })();
