@@ -100,10 +100,15 @@ def find_duplicate(community, text: str, *, exclude_pk: int | None = None) -> Co
 
 
 def similar_open_concerns(community, text: str, *, limit: int = 5) -> list[tuple[Concern, float]]:
-    """Return open concerns of the community like text, best first, for "我也关心"."""
+    """Return open public concerns of the community like text, best first, for "我也关心".
+
+    Anyone may ask (the resident form, no account), so only concerns the community made
+    public are candidates; the page shows their `public_text`.
+    """
     candidates = list(
         Concern.objects.filter(community=community)
         .open()
+        .public()
         .roots()
         .order_by("-reported_at")
         .only("pk", "title", "text", "residents", "me_too_count", "reported_at")[:DUPLICATE_WINDOW]

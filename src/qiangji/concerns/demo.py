@@ -175,6 +175,19 @@ def load(world) -> None:
         do_refresh_topics(territory=community)
     _load_hot_samples(world, now)
     _handle_at_realistic_rates(world, now)
+    _make_public(world)
+
+
+# The neighbours' quarrel stays with the staff; the rest the communities chose to show on the
+# resident form ("我也关心"), as a community would for matters of common interest.
+PRIVATE_SAMPLES = {"demo-11"}
+
+
+def _make_public(world) -> None:
+    """Mark the demo concerns public, except the private ones (idempotent)."""
+    Concern.objects.filter(
+        community__in=list(world.communities.values()), source=SOURCE, public=False
+    ).exclude(external_id__in=PRIVATE_SAMPLES).update(public=True)
 
 
 # The programme is in its 评估 phase: communities have handled most concerns for months. Of the

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiangji.lib import limits
-from qiangji.lib.privacy import mask_name, mask_phone, mask_phones_in_text
+from qiangji.lib.privacy import mask_name, mask_personal_text, mask_phone
 from qiangji.lib.text import normalise, normalise_for_search
 
 MAX_TEXT_LENGTH = 5000
@@ -138,6 +138,10 @@ class ConcernQuerySet(models.QuerySet):
     def open(self) -> ConcernQuerySet:
         return self.filter(closed_at__isnull=True)
 
+    def public(self) -> ConcernQuerySet:
+        """Return the concerns their community made public (residents may see and support)."""
+        return self.filter(public=True)
+
     def roots(self) -> ConcernQuerySet:
         """Return concerns that head a group of near-duplicates (or stand alone)."""
         return self.filter(duplicate_of__isnull=True)
@@ -211,6 +215,9 @@ class Concern(models.Model):
     me_too_count = models.PositiveIntegerField(_("Me too"), default=0)
     likes = models.PositiveIntegerField(_("Likes"), default=0)
     staff_flag = models.BooleanField(_("Flagged by staff"), default=False)
+    # The community chose to show it to residents (the public form's "我也关心" list): hotline
+    # imports and walk-ins stay with the staff unless someone decides otherwise.
+    public = models.BooleanField(_("Shown to residents"), default=False, db_default=False)
     urgency_factors = models.JSONField(default=list, blank=True)
     care_score = models.FloatField(default=0.0)
     urgency_score = models.FloatField(default=1.0)
@@ -300,12 +307,12 @@ class Concern(models.Model):
 
     @property
     def public_text(self) -> str:
-        """Return the text with phone numbers masked, for pages everyone may read."""
-        return mask_phones_in_text(self.text)
+        """Return the text with phones, ID numbers, names and door numbers masked (lib.privacy)."""
+        return mask_personal_text(self.text)
 
     @property
     def public_title(self) -> str:
-        return mask_phones_in_text(self.title)
+        return mask_personal_text(self.title)
 
     @property
     def is_open(self) -> bool:

@@ -181,6 +181,16 @@ def _count_submission(request: HttpRequest, community: Territory) -> None:
     _form_limit().hit(f"{community.pk}:{client_key(request)}")
 
 
+def _similar_limit() -> Limit:
+    # The form asks once per pause in typing: a resident writing a long message makes a few
+    # dozen requests; a script listing the community's concerns makes thousands.
+    return Limit(
+        "concerns-similar",
+        getattr(settings, "CONCERNS_SIMILAR_RATE_LIMIT", 60),
+        RATE_WINDOW_SECONDS,
+    )
+
+
 # --- what other apps report about a concern (plug-ins) ----------------------------------------
 FOLLOW_SALT = "concerns.follow"
 
@@ -285,6 +295,16 @@ def public_similar(request: HttpRequest, community_pk: int) -> HttpResponse:
     """The similar open concerns for what the resident has typed so far (an htmx fragment)."""
     community = _public_community(community_pk)
     text = request.GET.get("text", "")[:2000]
+    limit, key = _similar_limit(), f"{community.pk}:{client_key(request)}"
+    if limit.exceeded(key):
+        # An empty list (htmx keeps what it showed): the form itself still works.
+        return render(
+            request,
+            "concerns/public_form.html#similar",
+            {"community": community, "similar": [], "live": True},
+            status=429,
+        )
+    limit.hit(key)
     return render(
         request,
         "concerns/public_form.html#similar",
@@ -295,7 +315,7 @@ def public_similar(request: HttpRequest, community_pk: int) -> HttpResponse:
 @require_POST
 def public_metoo(request: HttpRequest, community_pk: int, pk: int) -> HttpResponse:
     community = _public_community(community_pk)
-    concern = get_object_or_404(Concern.objects.open(), pk=pk, community=community)
+    concern = get_object_or_404(Concern.objects.open().public(), pk=pk, community=community)
     if _rate_limited(request, community):
         return render(request, "concerns/public_limited.html", {"community": community}, status=429)
     added = actions.do_me_too(concern=concern, person=_person(request))
@@ -720,6 +740,23 @@ def recategorise(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Category corrected; the routing model learns from it."))
     else:
         messages.error(request, _("Choose a category."))
+    return redirect("concerns:detail", pk=concern.pk)
+
+
+@login_required
+@require_POST
+def set_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the concern to residents (the public form's "我也关心" list), or hide it again."""
+    concern, can_work = _get_concern_for_user(request, pk)
+    require(can_work)
+    concern.public = request.POST.get("public") == "1"
+    concern.save(update_fields=["public", "updated_at"])
+    messages.success(
+        request,
+        _("Residents now see this concern (masked) and may support it.")
+        if concern.public
+        else _("Residents no longer see this concern."),
+    )
     return redirect("concerns:detail", pk=concern.pk)
 
 

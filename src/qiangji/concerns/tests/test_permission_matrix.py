@@ -47,7 +47,8 @@ def _follow(world) -> dict:
 
 
 def _metoo(world) -> dict:
-    return {"community_pk": world.shiliuyuan.pk, **_concern(world)}
+    concern = Concern.objects.filter(community=world.shiliuyuan, duplicate_of__isnull=True)
+    return {"community_pk": world.shiliuyuan.pk, "pk": concern.public().open().first().pk}
 
 
 def _batch(world) -> dict:
@@ -101,6 +102,7 @@ ROUTES = [
     Route(
         "concerns:recategorise", WORKERS, _concern, method="post", data=lambda w: {"category": ""}
     ),
+    Route("concerns:set_public", WORKERS, _concern, method="post", data=lambda w: {"public": "1"}),
     Route("concerns:erase_reporter", WORKERS, _with_reporter, method="post"),
     Route("concerns:export_reporter", WORKERS, _with_reporter),
     Route("concerns:import_upload", WORKERS),

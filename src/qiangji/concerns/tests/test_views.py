@@ -45,6 +45,7 @@ def test_a_similar_open_concern_is_offered_before_filing_and_me_too_counts(clien
     existing = do_file_concern(
         community=community, text="石榴园示例一区3栋电梯又坏了，老人下不了楼", person="a"
     )
+    Concern.objects.filter(pk=existing.pk).update(public=True)
     response = client.post(
         _form_url(community), {"text": "石榴园示例一区3栋电梯坏了，老人下不了楼"}
     )
@@ -65,7 +66,8 @@ def test_a_similar_open_concern_is_offered_before_filing_and_me_too_counts(clien
 
 
 def test_similar_fragment_answers_while_typing(client, community):
-    do_file_concern(community=community, text="小区门口垃圾没人清运，臭气熏天", person="a")
+    shown = do_file_concern(community=community, text="小区门口垃圾没人清运，臭气熏天", person="a")
+    Concern.objects.filter(pk=shown.pk).update(public=True)
     url = reverse("concerns:public_similar", args=[community.pk])
     response = client.get(url, {"text": "门口垃圾没人清运"}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "垃圾" in response.text and "<html" not in response.text
