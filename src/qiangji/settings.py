@@ -140,6 +140,15 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads have no public URL: each app's view checks permission, then `lib.files` sends the
+# file itself ("django") or lets the proxy send it ("x-accel-redirect": nginx `internal`
+# location at MEDIA_ACCEL_PREFIX; "x-sendfile": Apache/lighttpd). docs/deploy.md.
+MEDIA_SERVING = env_str("MEDIA_SERVING", "django")
+if MEDIA_SERVING not in ("django", "x-accel-redirect", "x-sendfile"):
+    raise EnvError(
+        f"MEDIA_SERVING must be django, x-accel-redirect or x-sendfile; got {MEDIA_SERVING!r}"
+    )
+MEDIA_ACCEL_PREFIX = env_str("MEDIA_ACCEL_PREFIX", "/protected-media/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

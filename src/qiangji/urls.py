@@ -1,9 +1,7 @@
 """The project's URLs: one include per app, the API, health checks and the admin."""
 
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 from qiangji.api import api
 from qiangji.core import views as core_views
@@ -28,11 +26,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
-# Uploaded files: in production the reverse proxy serves /media/ itself (docs/deploy.md);
-# this route keeps a single-machine `qiangji serve` complete.
-urlpatterns += [
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-]
+# No route serves MEDIA_ROOT: every upload goes through its app's view and its permission
+# check (`lib.files.file_response`), in development too.
 
 handler403 = "qiangji.core.views.permission_denied"
 handler404 = "qiangji.core.views.page_not_found"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiangji.lib import limits
+from qiangji.lib.files import RandomName
 from qiangji.lib.privacy import mask_name, mask_personal_text, mask_phone
 from qiangji.lib.text import normalise, normalise_for_search
 
@@ -190,7 +191,8 @@ class Concern(models.Model):
     search_text = models.TextField(editable=False, default="", max_length=limits.CONCERN * 3)
     # search_text cut into words, space-joined: what the full-text index reads (search.py).
     search_tokens = models.TextField(editable=False, default="", max_length=limits.CONCERN * 3)
-    photo = models.ImageField(_("Photo"), upload_to="concerns/%Y/%m/", blank=True)
+    # A random name, served only through `concerns:photo` (lib.files): never guessable.
+    photo = models.ImageField(_("Photo"), upload_to=RandomName("concerns"), blank=True)
     reporter = models.ForeignKey(
         Reporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
     )

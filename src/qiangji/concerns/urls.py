@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/ticket/", views.ticket_action, name="ticket_action"),
     path("<int:pk>/category/", views.recategorise, name="recategorise"),
     path("<int:pk>/public/", views.set_public, name="set_public"),
+    path("<int:pk>/photo/", views.photo, name="photo"),
     path("<int:pk>/erase-reporter/", views.erase_reporter, name="erase_reporter"),
     path("<int:pk>/export-reporter/", views.export_reporter, name="export_reporter"),
     path("import/", views.import_upload, name="import_upload"),

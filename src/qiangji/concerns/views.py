@@ -43,6 +43,7 @@ from qiangji.concerns.models import (
     Topic,
 )
 from qiangji.concerns.stats import PERIODS, ticket_statistics
+from qiangji.lib.files import file_response
 from qiangji.lib.qr import qr_svg
 from qiangji.lib.ratelimit import Limit, client_key
 from qiangji.lib.tabular import csv_response
@@ -741,6 +742,18 @@ def recategorise(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a category."))
     return redirect("concerns:detail", pk=concern.pk)
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The concern's photo: for everyone when the concern is public, else for its readers (404)."""
+    concern = get_object_or_404(Concern.objects.select_related("community"), pk=pk)
+    if not concern.public and not (
+        request.user.is_authenticated
+        and access_for(request.user).can_view_territory(concern.community)
+    ):
+        raise Http404
+    return file_response(concern.photo, public=concern.public)
 
 
 @login_required

@@ -19,6 +19,7 @@ urlpatterns = [
     path("update/", views.quick, name="quick"),
     path("update/<int:pk>/", views.quick_item, name="quick_item"),
     path("overdue/", views.overdue, name="overdue"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("programme/<int:programme_pk>/statuses/", views.statuses, name="statuses"),
     path(
         "programme/<int:programme_pk>/export.<str:fmt>",

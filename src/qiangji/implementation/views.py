@@ -48,6 +48,7 @@ from qiangji.implementation.models import (
     Status,
 )
 from qiangji.lib.editguard import edit_status, save_unless_stale, version_form
+from qiangji.lib.files import file_response
 from qiangji.programmes.models import Programme
 from qiangji.territories.models import Kind as TerritoryKind
 from qiangji.territories.models import Territory
@@ -763,4 +764,41 @@ def public(request: HttpRequest, community_pk: int) -> HttpResponse:
             "milestones": milestones,
             "done": done,
         },
+    )
+
+
+def _shown_publicly(evidence: Evidence) -> bool:
+    """Return whether the community's public page shows this evidence (the rule of `public`)."""
+    from qiangji.implementation.interface import deliveries_for
+
+    milestone, item = evidence.milestone, evidence.milestone.item
+    if evidence.kind != Evidence.Kind.PHOTO or not milestone.public:
+        return False
+    if not (
+        milestone.source == Milestone.Source.MANUAL
+        or (milestone.source == Milestone.Source.STATUS and item.kind == Kind.TASK)
+    ):
+        return False
+    shown = deliveries_for([item.community_id]).get(item.community_id)
+    return shown is not None and shown.pk == item.delivery_id
+
+
+@require_GET
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """A milestone's photo or document: for the programme's readers, or anyone if it is public."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("milestone__item__programme"), pk=pk
+    )
+    readable = request.user.is_authenticated and access_for(request.user).can_view_programme(
+        evidence.milestone.item.programme
+    )
+    public = not readable and _shown_publicly(evidence)
+    if not readable and not public:
+        raise Http404
+    thumb = request.GET.get("size") == "thumb" and evidence.thumbnail
+    return file_response(
+        evidence.thumbnail if thumb else evidence.file,
+        public=public,
+        filename="" if thumb else evidence.name,
+        content_type="" if thumb else evidence.content_type,
     )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("c/<int:pk>/comment/", views.card_comment, name="card_comment"),
     path("c/<int:pk>/mark/", views.card_mark, name="card_mark"),
     path("c/<int:pk>/promote/", views.card_promote, name="card_promote"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
     path("photos/<int:pk>/delete/", views.photo_delete, name="photo_delete"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_new, name="case_new"),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qiangji.accounts.models import Role, RoleGrant, User
 from qiangji.accounts.permissions import access_for, require
 from qiangji.lib.editguard import edit_status, save_unless_stale
+from qiangji.lib.files import file_response
 from qiangji.lib.qr import qr_svg
 from qiangji.lib.tabular import xlsx_response
 from qiangji.territories.models import Kind, Territory
@@ -424,6 +425,23 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     _store_photo(form, request.user, activity=activity)
     messages.success(request, _("The photo was added."))
     return redirect("workshops:activity_detail", activity.pk)
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo of an activity (for who may see the activity) or of a case (case readers)."""
+    photo = get_object_or_404(
+        Photo.objects.select_related("activity__programme__subdistrict", "case"), pk=pk
+    )
+    access = access_for(request.user)
+    if photo.activity_id:
+        if not rules.can_view_activity(access, photo.activity):
+            raise Http404
+    elif not rules.can_read_cases(access):
+        raise Http404
+    thumb = request.GET.get("size") == "thumb" and photo.thumbnail
+    return file_response(photo.thumbnail if thumb else photo.image)
 
 
 @login_required

@@ -36,6 +36,19 @@ def _with_reporter(world) -> dict:
     return {"pk": concern.pk}
 
 
+def _with_photo(world) -> dict:
+    from django.core.files.base import ContentFile
+
+    from qiangji.concerns.actions import do_file_concern
+
+    concern = Concern.objects.filter(text="矩阵测试：照片").first() or do_file_concern(
+        community=world.shiliuyuan,
+        text="矩阵测试：照片",
+        photo=ContentFile(b"\xff\xd8photo", name="m.jpg"),
+    )
+    return {"pk": concern.pk}
+
+
 def _community(world) -> dict:
     return {"community_pk": world.shiliuyuan.pk}
 
@@ -103,6 +116,7 @@ ROUTES = [
         "concerns:recategorise", WORKERS, _concern, method="post", data=lambda w: {"category": ""}
     ),
     Route("concerns:set_public", WORKERS, _concern, method="post", data=lambda w: {"public": "1"}),
+    Route("concerns:photo", READERS, _with_photo),
     Route("concerns:erase_reporter", WORKERS, _with_reporter, method="post"),
     Route("concerns:export_reporter", WORKERS, _with_reporter),
     Route("concerns:import_upload", WORKERS),

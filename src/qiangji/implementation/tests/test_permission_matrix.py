@@ -24,6 +24,22 @@ def _i(world) -> dict:
     return {"pk": _task(world).pk}
 
 
+def _e(world) -> dict:
+    """A document of a milestone kept off the public page: the programme's readers only."""
+    from django.core.files.base import ContentFile
+
+    from qiangji.implementation.models import Evidence, Milestone
+
+    evidence = Evidence.objects.filter(name="矩阵纪要.pdf").first()
+    if evidence is None:
+        milestone = Milestone.objects.create(item=_task(world), title="矩阵", public=False)
+        evidence = Evidence(milestone=milestone, kind="document", name="矩阵纪要.pdf")
+        evidence.content_type = "application/pdf"
+        evidence.file.save("m.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        evidence.save()
+    return {"pk": evidence.pk}
+
+
 def _p(world) -> dict:
     return {"programme_pk": world.programme.pk}
 
@@ -66,6 +82,7 @@ ROUTES = [
     Route("implementation:quick", EDITORS | {"keershan"}),
     Route("implementation:quick_item", EDITORS, kwargs=_i),
     Route("implementation:overdue", SUBDISTRICT | {"lingdao"}),
+    Route("implementation:evidence", READERS, kwargs=_e),
     Route("implementation:statuses", SUBDISTRICT, kwargs=_p),
     Route("implementation:export_programme", READERS, kwargs=lambda w: {**_p(w), "fmt": "csv"}),
     Route("implementation:report_programme", READERS, kwargs=_p),

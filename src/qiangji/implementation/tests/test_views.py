@@ -220,3 +220,26 @@ def test_the_daily_job_tells_the_community_about_overdue_items(task, shiliuyuan_
     Item.objects.filter(pk=task.pk).update(deadline=dt.date(2020, 1, 1))
     assert do_notify_overdue() >= 1
     assert Notice.objects.filter(recipient=shiliuyuan_secretary, kind="work_overdue").exists()
+
+
+def test_evidence_is_served_to_the_programmes_readers_and_public_photos_to_everyone(
+    task, client_for, shiliuyuan_secretary, outsider
+):
+    client = client_for(shiliuyuan_secretary)
+    photo = SimpleUploadedFile("现场.jpg", _jpeg_with_gps(), content_type="image/jpeg")
+    client.post(
+        f"/implementation/item/{task.pk}/update/",
+        {"revision": task.revision, "progress": 80, "photo": photo, "note": "示例"},
+    )
+    evidence = Evidence.objects.get(milestone__item=task)
+    url = f"/implementation/evidence/{evidence.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"size": "thumb"}).status_code == 200
+    Milestone.objects.filter(pk=evidence.milestone_id).update(public=False)
+    assert client_for(None).get(url).status_code == 404
+    assert client_for(outsider).get(url).status_code == 404
+    Milestone.objects.filter(pk=evidence.milestone_id).update(public=True)
+    public_page = client_for(None).get(f"/implementation/p/{task.community_id}/").content.decode()
+    assert url in public_page and evidence.file.name not in public_page
+    response = client_for(None).get(url)
+    assert response.status_code == 200 and response["Cache-Control"].startswith("public")

@@ -78,6 +78,7 @@ ROUTES = [
     Route("workshops:sign_in", VISIT_PARTICIPANTS, _visit_sign_in),
     Route("workshops:sign_in", VISIT_PARTICIPANTS, _visit_sign_in, method="post"),
     Route("workshops:photo_upload", MANAGERS, _salon, method="post"),
+    Route("workshops:photo", VIEWERS, _photo),
     Route("workshops:photo_delete", MANAGERS, _photo, method="post"),
     Route("workshops:groups", VIEWERS, _salon),
     Route("workshops:groups", MANAGERS, _salon, method="post"),

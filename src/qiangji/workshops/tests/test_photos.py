@@ -129,3 +129,27 @@ def test_the_organiser_removes_a_photo_and_its_files(
         assert client_for(jiedao_admin).post(url).status_code == 302
     assert not Photo.objects.filter(pk=photo.pk).exists()
     assert not any(storage.exists(name) for name in names)
+
+
+def test_a_photo_is_served_only_to_who_may_see_its_activity(
+    client_for, jiedao_admin, outsider, salon, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(jiedao_admin).post(
+            reverse("workshops:photo_upload", args=[salon.pk]),
+            {
+                "image": SimpleUploadedFile("IMG_0001.jpg", _jpeg_with_gps(), "image/jpeg"),
+                "caption": "x",
+            },
+        )
+    photo = Photo.objects.get(activity=salon)
+    url = reverse("workshops:photo", args=[photo.pk])
+    response = client_for(jiedao_admin).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    thumb = client_for(jiedao_admin).get(url, {"size": "thumb"})
+    assert thumb.status_code == 200
+    assert b"".join(thumb.streaming_content) != b"".join(response.streaming_content)
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302  # to the login page
+    page = client_for(jiedao_admin).get(reverse("workshops:activity_detail", args=[salon.pk]))
+    assert url in page.content.decode() and photo.image.name not in page.content.decode()
