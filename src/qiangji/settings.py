@@ -183,6 +183,10 @@ TASKS = {
     }
 }
 
+# Long work (an import) writes a heartbeat; silent this long, its worker is taken for dead and
+# `core.recovery` resumes or fails it.
+TASK_STALE_MINUTES = env_int("TASK_STALE_MINUTES", default=10)
+
 # E-mail (the daily digest): console by default; SMTP when EMAIL_BACKEND names it.
 _email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 _email_options: dict = {}

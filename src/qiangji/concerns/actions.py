@@ -490,32 +490,46 @@ def do_purge_personal_data(*, older_than: dt.timedelta, now: dt.datetime | None 
 
 # --- bulk import --------------------------------------------------------------------------
 IMPORT_CHUNK = 2000  # rows per transaction and progress step
+IMPORT_MAX_RECOVERIES = 2  # automatic resumes after a dead worker; then the person decides
+
+
+class ImportSuperseded(Exception):  # noqa: N818 — a state, not a failure
+    """Another run owns the batch now (this one was taken for dead): stop without writing."""
 
 
 def do_run_import(*, batch) -> None:
     """Store the batch's valid rows not yet stored; progress and rejects are saved as it goes.
 
-    Safe to run again after an interruption: rows already stored are found by their key.
+    Each chunk and its progress (counters, rejects, heartbeat) commit in one transaction, so
+    the counters always say what was written. After an interruption the run resumes after
+    the last committed chunk with the counters it had; rows stored before are found by
+    their key. A run whose batch was handed to another run (see `do_recover_import`) stops.
     """
+    import secrets
+
     from qiangji.concerns import importing
     from qiangji.concerns.models import ImportBatch, ImportMapping, ImportState
     from qiangji.territories.models import Territory
 
     importing.TIMER.start()
+    runner = secrets.token_hex(8)
     batch = ImportBatch.objects.select_related("community").get(pk=batch.pk)
-    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.RUNNING, error="")
+    mine = ImportBatch.objects.filter(pk=batch.pk, runner=runner)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportState.RUNNING, error="", runner=runner, heartbeat_at=timezone.now()
+    )
     try:
         table = importing.read_table(batch.filename, bytes(batch.content))
         importing.TIMER.lap("read")
     except importing.ImportFileError as exc:
-        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.FAILED, error=str(exc))
+        mine.update(state=ImportState.FAILED, error=str(exc))
         return
     ImportMapping.objects.update_or_create(source=batch.source, defaults={"mapping": batch.mapping})
     community = batch.community
     compounds = {c.name: c for c in Territory.objects.filter(parent=community, kind="compound")}
     categories = {c.name: c for c in Category.objects.all()}
     rows = list(importing.parse_rows(table, batch.mapping))
-    rejects = [{"line": r.line, "error": r.error, "raw": r.raw} for r in rows if r.error]
+    parse_rejects = [{"line": r.line, "error": r.error, "raw": r.raw} for r in rows if r.error]
     good = [r for r in rows if not r.error]
     existing = set(
         Concern.objects.filter(community=community, source=batch.source).values_list(
@@ -523,58 +537,70 @@ def do_run_import(*, batch) -> None:
         )
     )
     importing.TIMER.lap("parse")
-    created = duplicates = processed = 0
-    seen: set[str] = set()
+    # A run that was interrupted left its counters exactly at its last committed chunk.
+    done = min(max(batch.processed_rows - len(parse_rejects), 0), len(good))
+    if done:
+        created, duplicates, rejects = batch.created_rows, batch.duplicate_rows, batch.rejects
+    else:
+        created, duplicates, rejects = 0, 0, parse_rejects
+    processed = len(parse_rejects) + done
+    seen: set[str] = {row.values["key"] for row in good[:done]}
     compact_of: dict[int, str] = {}  # the chunks' near-duplicate candidates, normalised once
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        total_rows=len(rows), rejects=rejects, processed_rows=len(rejects)
-    )
-    processed = len(rejects)
-    for start in range(0, len(good), IMPORT_CHUNK):
-        chunk = good[start : start + IMPORT_CHUNK]
-        fresh = []
-        for row in chunk:
-            key = row.values["key"]
-            if key in existing or key in seen:
-                duplicates += 1
-                continue
-            seen.add(key)
-            fresh.append(row)
-        items = [
-            {
-                "line": row.line,
-                "raw": row.raw,
-                "title": row.values.get("title", ""),
-                "text": row.values.get("text", ""),
-                "compound": compounds.get(normalise(row.values.get("compound", ""))),
-                "reported_at": row.values.get("reported_at") or None,
-                "likes": row.values.get("likes") or 0,
-                "category": categories.get(normalise(row.values.get("category", ""))),
-                "external_id": row.values["key"],
-            }
-            for row in fresh
-        ]
-        importing.TIMER.lap("items")
-        added, refused = do_bulk_file_concerns(
-            community=community,
-            items=items,
-            source=batch.source,
-            by=batch.uploaded_by,
-            compact_of=compact_of,
-        )
-        importing.TIMER.lap("commit")
-        created += added
-        rejects.extend(refused)
-        processed += len(chunk)
-        progress = {
-            "processed_rows": processed,
-            "created_rows": created,
-            "duplicate_rows": duplicates,
-        }
-        if refused:  # the list is rewritten only when it grew
-            progress["rejects"] = rejects
-        ImportBatch.objects.filter(pk=batch.pk).update(**progress)
-        importing.TIMER.lap("progress")
+    if not mine.update(
+        total_rows=len(rows), rejects=rejects, processed_rows=processed, heartbeat_at=timezone.now()
+    ):
+        return
+    try:
+        for start in range(done, len(good), IMPORT_CHUNK):
+            chunk = good[start : start + IMPORT_CHUNK]
+            fresh = []
+            for row in chunk:
+                key = row.values["key"]
+                if key in existing or key in seen:
+                    duplicates += 1
+                    continue
+                seen.add(key)
+                fresh.append(row)
+            items = [
+                {
+                    "line": row.line,
+                    "raw": row.raw,
+                    "title": row.values.get("title", ""),
+                    "text": row.values.get("text", ""),
+                    "compound": compounds.get(normalise(row.values.get("compound", ""))),
+                    "reported_at": row.values.get("reported_at") or None,
+                    "likes": row.values.get("likes") or 0,
+                    "category": categories.get(normalise(row.values.get("category", ""))),
+                    "external_id": row.values["key"],
+                }
+                for row in fresh
+            ]
+            importing.TIMER.lap("items")
+            with transaction.atomic():
+                added, refused = do_bulk_file_concerns(
+                    community=community,
+                    items=items,
+                    source=batch.source,
+                    by=batch.uploaded_by,
+                    compact_of=compact_of,
+                )
+                importing.TIMER.lap("commit")
+                progress = {
+                    "processed_rows": processed + len(chunk),
+                    "created_rows": created + added,
+                    "duplicate_rows": duplicates,
+                    "heartbeat_at": timezone.now(),
+                }
+                if refused:  # the list is rewritten only when it grew
+                    progress["rejects"] = rejects + refused
+                if not mine.update(**progress):
+                    raise ImportSuperseded
+            created += added
+            rejects = rejects + refused
+            processed += len(chunk)
+            importing.TIMER.lap("progress")
+    except ImportSuperseded:
+        return
     # Imported categories are labelled history: learn from them; new concerns change topics
     # and hot issues (`tasks` enqueues that work on this signal).
     if created:
@@ -584,14 +610,53 @@ def do_run_import(*, batch) -> None:
                 sender=Concern, community_id=community.pk, labelled=labelled
             )
         )
-    ImportBatch.objects.filter(pk=batch.pk).update(
+    mine.update(
         state=ImportState.DONE,
         processed_rows=len(rows),
         created_rows=created,
         duplicate_rows=duplicates,
         rejects=rejects,
         finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
     )
+
+
+def abandoned_imports(cutoff: dt.datetime):
+    """Return the batches still "running" whose last heartbeat is older than cutoff."""
+    from django.db.models import Q
+
+    from qiangji.concerns.models import ImportBatch, ImportState
+
+    return (
+        ImportBatch.objects.filter(state=ImportState.RUNNING)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+        .defer("content")
+    )
+
+
+def do_recover_import(batch) -> str | None:
+    """Take over an abandoned batch: queue it again, or fail it after too many tries.
+
+    Return "resumed", "failed", or None when another worker took it over first.
+    """
+    from qiangji.concerns.models import ImportBatch, ImportState
+
+    claim = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.RUNNING, runner=batch.runner)
+    if batch.recoveries < IMPORT_MAX_RECOVERIES:
+        taken = claim.update(
+            state=ImportState.QUEUED, runner="", recoveries=batch.recoveries + 1, error=""
+        )
+        return "resumed" if taken else None
+    taken = claim.update(
+        state=ImportState.FAILED,
+        runner="",
+        error=_(
+            "The import stopped when its worker ended, and again after each restart. "
+            "%(done)s of %(total)s rows were handled; press “Run again” to continue from there."
+        )
+        % {"done": batch.processed_rows, "total": batch.total_rows},
+    )
+    return "failed" if taken else None
 
 
 @transaction.atomic

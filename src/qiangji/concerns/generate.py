@@ -276,6 +276,7 @@ def generate(ctx) -> dict[str, int]:
                         0,
                         likes,
                         False,
+                        i % 3 == 0,  # public: a third shown on the resident form
                         factors_text,
                         score.care,
                         score.urgency,

@@ -272,6 +272,7 @@ CONCERN_COLUMNS = (
     "me_too_count",
     "likes",
     "staff_flag",
+    "public",
     "urgency_factors",
     "care_score",
     "urgency_score",
@@ -622,6 +623,7 @@ def store_items(
             0,  # me_too_count
             likes,
             False,  # staff_flag
+            False,  # public: the community decides, concern by concern
             factors_json,
             score.care,
             score.urgency,

@@ -646,12 +646,30 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written with every chunk: silent for TASK_STALE_MINUTES, the worker is taken for dead
+    # (`core.recovery`). `runner` names the run that owns the batch, so a run that was given
+    # up for dead and wakes up again stops instead of writing beside its successor.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(max_length=32, blank=True)
+    recoveries = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_stalled(self) -> bool:
+        """Return whether the batch stopped: failed, or "running" without a heartbeat lately."""
+        from qiangji.core.recovery import stale_after
+
+        if self.state == ImportState.FAILED:
+            return True
+        if self.state not in (ImportState.QUEUED, ImportState.RUNNING):
+            return False
+        last = self.heartbeat_at or self.created_at
+        return last is not None and last < timezone.now() - stale_after()
 
     @property
     def percent(self) -> int:

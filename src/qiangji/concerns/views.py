@@ -986,10 +986,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     else:
         counts = {}
-        stalled = batch.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.FAILED)
-        if request.method == "POST" and request.POST.get("resume") and stalled:
-            # A worker that died midway left the batch running: run it again; rows already
-            # stored are recognised by their key, so nothing is added twice.
+        if request.method == "POST" and request.POST.get("resume") and batch.is_stalled:
+            # Failed, or a worker died midway (no heartbeat lately): run it again from its
+            # last committed chunk; rows already stored are recognised by their key.
             from qiangji.concerns.tasks import run_import
 
             ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.QUEUED, error="")

@@ -14,6 +14,7 @@ code finds it here:
 | `generate.py` | `generate(ctx) -> dict[str, int]` (rows made)      | `core.generate`         |
 | `finder.py`   | `find(request, access, query, limit) -> list[Found]` | `core.finder` (search) |
 | `links.py`    | `GATES: {url_name: gate(access, *objs, **query)}`  | `core.links` (`{% link %}`) |
+| `recovery.py` | `RECOVERABLE: tuple[core.recovery.Recoverable, ...]` | `core.recovery` (worker start, scheduler) |
 """
 
 from __future__ import annotations

@@ -32,3 +32,11 @@ def prune_rate_counters() -> int:
     from qiangji.lib.ratelimit import prune
 
     return prune()
+
+
+@task
+def recover_abandoned_work() -> dict:
+    """Resume or fail work whose worker died (no heartbeat lately); return counts by kind."""
+    from qiangji.core.recovery import recover_abandoned
+
+    return recover_abandoned()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from qiangji.concerns.actions import do_file_concern
@@ -333,6 +335,8 @@ def test_an_import_interrupted_midway_completes_on_a_second_run_without_duplicat
         content=content,
         mapping=mapping,
         state="running",
+        # Its last sign of life an hour ago: the worker is gone (a live import has no button).
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1),
     )
     # The worker stored the first chunk, then died.
     first = [r for r in importing.parse_rows(table, mapping)][:500]
