@@ -634,6 +634,17 @@ def abandoned_imports(cutoff: dt.datetime):
     )
 
 
+def running_import(args: list):
+    """Return the batch `run_import(*args)` works on if it still claims to run, else None."""
+    from qiangji.concerns.models import ImportBatch, ImportState
+
+    if len(args) != 1 or not isinstance(args[0], int):
+        return None
+    return (
+        ImportBatch.objects.filter(pk=args[0], state=ImportState.RUNNING).defer("content").first()
+    )
+
+
 def do_recover_import(batch) -> str | None:
     """Take over an abandoned batch: queue it again, or fail it after too many tries.
 

@@ -661,11 +661,9 @@ class ImportBatch(models.Model):
 
     @property
     def is_stalled(self) -> bool:
-        """Return whether the batch stopped: failed, or "running" without a heartbeat lately."""
+        """Return whether the batch claims to run but gave no heartbeat lately."""
         from qiangji.core.recovery import stale_after
 
-        if self.state == ImportState.FAILED:
-            return True
         if self.state not in (ImportState.QUEUED, ImportState.RUNNING):
             return False
         last = self.heartbeat_at or self.created_at

@@ -13,5 +13,6 @@ RECOVERABLE = (
         abandoned=actions.abandoned_imports,
         args=lambda batch: [batch.pk],
         recover=actions.do_recover_import,
+        running_row=actions.running_import,
     ),
 )

@@ -986,9 +986,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     else:
         counts = {}
-        if request.method == "POST" and request.POST.get("resume") and batch.is_stalled:
-            # Failed, or a worker died midway (no heartbeat lately): run it again from its
-            # last committed chunk; rows already stored are recognised by their key.
+        stalled = batch.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.FAILED)
+        if request.method == "POST" and request.POST.get("resume") and stalled:
+            # Failed, or a worker died midway: run it again from its last committed chunk.
+            # Safe even if the old run still lives: the new run owns the batch (its runner
+            # token) and the old one stops before its next chunk.
             from qiangji.concerns.tasks import run_import
 
             ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.QUEUED, error="")

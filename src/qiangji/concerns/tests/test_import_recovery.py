@@ -111,16 +111,65 @@ def test_an_import_that_keeps_dying_is_failed_with_a_retry_button(
     assert batch.state == ImportState.DONE and batch.created_rows == ROWS
 
 
-def test_a_live_import_shows_no_retry_button(community, client_for, shiliuyuan_secretary):
+def test_a_silent_import_says_its_worker_probably_stopped(
+    community, client_for, shiliuyuan_secretary
+):
     batch = _batch(community)
     ImportBatch.objects.filter(pk=batch.pk).update(
         state=ImportState.RUNNING, heartbeat_at=timezone.now()
     )
-    page = client_for(shiliuyuan_secretary).get(reverse("concerns:import_detail", args=[batch.pk]))
-    assert 'name="resume"' not in page.content.decode()
+    client = client_for(shiliuyuan_secretary)
+    url = reverse("concerns:import_detail", args=[batch.pk])
+    assert 'id="import-stalled"' not in client.get(url).content.decode()
     _silent_for(batch, 60)
-    page = client_for(shiliuyuan_secretary).get(reverse("concerns:import_detail", args=[batch.pk]))
-    assert 'name="resume"' in page.content.decode()
+    page = client.get(url).content.decode()
+    assert 'id="import-stalled"' in page and 'name="resume"' in page
+
+
+def test_a_worker_that_starts_resumes_at_once_what_a_dead_worker_of_this_machine_held(
+    community, monkeypatch
+):
+    import subprocess
+    import sys
+
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from qiangji.concerns.tasks import run_import
+    from qiangji.core.recovery import worker_id
+
+    batch = _crashed(community, monkeypatch)  # its heartbeat is seconds old
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],  # noqa: S603
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    host = worker_id().rsplit(":", 2)[0]
+    row = DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [batch.pk], "kwargs": {}},
+        task_path=run_import.module_path,
+        backend_name="default",
+        run_after=timezone.now(),
+        worker_ids=[f"{host}:{gone.stdout.strip()}:dead"],
+    )
+    alive = DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [batch.pk], "kwargs": {}},
+        task_path=run_import.module_path,
+        backend_name="default",
+        run_after=timezone.now(),
+        worker_ids=[worker_id()],  # this very process: alive
+    )
+    assert recover_abandoned() == {"concerns.import": {"resumed": 1, "failed": 0}}
+    row.refresh_from_db()
+    batch.refresh_from_db()
+    assert row.status == TaskResultStatus.FAILED
+    assert batch.state == ImportState.DONE and batch.created_rows == ROWS
+    alive.refresh_from_db()
+    # Same arguments: its batch was taken over too, so its row is closed as well.
+    assert alive.status == TaskResultStatus.FAILED
 
 
 def test_an_old_run_that_wakes_up_after_being_replaced_writes_nothing(community, monkeypatch):

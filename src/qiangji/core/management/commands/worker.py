@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from qiangji.core.recovery import recover_abandoned
+from qiangji.core.recovery import recover_abandoned, worker_id
 
 
 class Command(BaseCommand):
@@ -19,4 +19,5 @@ class Command(BaseCommand):
         for what, counts in recover_abandoned().items():
             self.stdout.write(f"recovered {what}: {counts}")
         extra = ["--batch"] if options["batch"] else []
-        call_command("db_worker", "--queue-name", "*", *extra)
+        # host:pid:random, so that the next worker on this machine sees this one is gone.
+        call_command("db_worker", "--queue-name", "*", "--worker-id", worker_id(), *extra)
