@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('concerns', '0009_concern_photo_random_name'),
+        ('concerns', '0010_concern_photo_random_name'),
     ]
 
     operations = [

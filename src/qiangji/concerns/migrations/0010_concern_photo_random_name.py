@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('concerns', '0008_concern_public'),
+        ('concerns', '0009_concern_public'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('concerns', '0007_hot_issues_and_text_limits'),
+        ('concerns', '0008_category_corrected_at'),
     ]
 
     operations = [
