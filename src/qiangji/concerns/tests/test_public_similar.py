@@ -114,3 +114,21 @@ def test_people_who_do_not_work_in_the_community_cannot_make_its_concerns_public
     assert client_for(outsider).post(url, {"public": "1"}).status_code in (403, 404)
     concern.refresh_from_db()
     assert concern.public is False
+
+
+def test_the_demo_offers_its_public_lift_concern_to_a_resident_who_types_about_the_lift(
+    client, demo_world
+):
+    from qiangji.concerns import demo
+
+    demo.load(demo_world)
+    community = demo_world.shiliuyuan
+    response = _similar(client, community, "石榴园示例一区3栋电梯又坏了，老人上下楼很困难")
+    assert response.status_code == 200 and "电梯" in response.text
+    shown = [int(part.split("/")[0]) for part in response.text.split("/metoo/")[1:]]
+    assert shown and all(Concern.objects.get(pk=pk).public for pk in shown)
+    assert not Concern.objects.filter(pk__in=shown, text__contains="装修").exists()
+    before = MeToo.objects.filter(concern_id=shown[0]).count()
+    url = reverse("concerns:public_metoo", args=[community.pk, shown[0]])
+    assert client.post(url).status_code == 302
+    assert MeToo.objects.filter(concern_id=shown[0]).count() == before + 1
