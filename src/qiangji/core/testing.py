@@ -294,8 +294,17 @@ AXE_SCRIPT = max(
     (Path(__file__).resolve().parent / "tests" / "vendor").glob("axe-core-*/axe.min.js"),
     key=lambda path: tuple(int(n) for n in re.findall(r"\d+", path.parent.name)),
 )
-AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
-AXE_IMPACTS = frozenset({"serious", "critical"})
+AXE_TAGS = tuple(
+    os.environ.get("QIANGJI_AXE_TAGS", "wcag2a,wcag2aa,wcag21a,wcag21aa")
+    .replace(" ", "")
+    .split(",")
+)
+# QIANGJI_AXE_TAGS (e.g. adding best-practice) and QIANGJI_AXE_IMPACTS=minor,moderate,serious,
+# critical widen what is collected, for a survey with QIANGJI_AXE=report; by default the suite
+# fails on serious and critical violations of WCAG 2.0/2.1 A and AA.
+AXE_IMPACTS = frozenset(
+    os.environ.get("QIANGJI_AXE_IMPACTS", "serious,critical").replace(" ", "").split(",")
+)
 # Runs in the page: a list of the serious findings, or null when the page is not HTML. The
 # load hook runs alongside the test, so a run waits for any run already going on the page.
 _AXE_RUN = """async ([tags, impacts]) => {
