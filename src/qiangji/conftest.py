@@ -133,11 +133,39 @@ def browser():
         browser.close()
 
 
+def _watch_console(page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions into `page.console_errors`.
+
+    The refusal of a page the test opened itself (a 403 document) is not an error of the
+    page; a test that provokes an error on purpose asserts on the list and empties it;
+    whatever is left fails the test at teardown.
+    """
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type != "error":
+            return
+        source = (message.location or {}).get("url", "")
+        if message.text.startswith("Failed to load resource") and source == page.url:
+            return  # the page itself answered 403/404: the test opened it to see the refusal
+        errors.append(f"console: {message.text} ({source}) on {page.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc} on {page.url}"))
+    page.console_errors = errors
+    return errors
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """Return a factory of pages (each in its own context) sized for desktop or phone."""
+    """Return a factory of pages (each in its own context) sized for desktop or phone.
+
+    Every page is watched: a console error or an uncaught exception (a CSP violation, a
+    failed script) fails the test at teardown.
+    """
     contexts = []
     axe = AxeWatch()
+    watched: list[list[str]] = []
 
     def make(viewport: dict | None = None, locale: str = "zh-CN"):
         context = browser.new_context(viewport=viewport or DESKTOP, locale=locale)
@@ -146,11 +174,15 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         axe.watch(page)
+        watched.append(_watch_console(page))
         return page
 
     yield make
     for context in contexts:
         context.close()
+    errors = [error for page_errors in watched for error in page_errors]
+    if errors:
+        pytest.fail("errors in the browser console:\n" + "\n".join(errors[:20]), pytrace=False)
     axe.fail_on_findings()
 
 

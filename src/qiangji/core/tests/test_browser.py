@@ -71,3 +71,13 @@ def test_keyboard_users_can_skip_to_the_content(new_page, live_server, demo_worl
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.className")
     assert "skip-link" in focused
+
+
+def test_a_console_error_or_an_uncaught_exception_is_collected_to_fail_the_test(page):
+    page.set_content("<p>示例</p>")
+    page.evaluate("console.error('示例错误')")
+    page.evaluate("setTimeout(() => { throw new Error('示例异常'); }, 0)")
+    page.wait_for_timeout(200)
+    assert any("示例错误" in error for error in page.console_errors)
+    assert any("示例异常" in error for error in page.console_errors)
+    page.console_errors.clear()  # provoked on purpose: the teardown would fail the test
