@@ -75,7 +75,9 @@ ROLE_TERRITORY_KINDS: dict[str, tuple[str, ...]] = {
 
 
 class RoleGrant(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("User")
+    )
     role = models.CharField(_("Role"), max_length=32, choices=Role.choices)
     territory = models.ForeignKey(
         Territory,
@@ -93,7 +95,7 @@ class RoleGrant(models.Model):
         on_delete=models.CASCADE,
         related_name="grants",
     )
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Granted at"))
 
     class Meta:
         verbose_name = _("Role grant")
@@ -151,6 +153,10 @@ class LoginLock(models.Model):
     failures = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True)
     locked_until = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("Login lock")
+        verbose_name_plural = _("Login locks")
 
     def __str__(self) -> str:
         return self.identifier

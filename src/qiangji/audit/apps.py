@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "qiangji.audit"
     label = "audit"
+    verbose_name = _("Audit log")
 
     def ready(self) -> None:
         from qiangji.accounts.models import RoleGrant, User

@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpRequest
+from django.utils import translation
 
 _actor: contextvars.ContextVar = contextvars.ContextVar("qiangji_audit_actor", default=None)
 
@@ -169,8 +171,20 @@ def _on_delete(sender, instance, **kwargs) -> None:
     _write(instance, "delete", _redacted(changes, options), options)
 
 
-def record_event(*, instance: models.Model, note: str, changes: dict | None = None) -> None:
-    """Write an audit entry for an action that is not a plain save (e.g. closing a round)."""
+def record_event(
+    *,
+    instance: models.Model,
+    note: str,
+    changes: dict | None = None,
+    note_args: dict | None = None,
+) -> None:
+    """Write an audit entry for an action that is not a plain save (e.g. closing a round).
+
+    The note is written once, in the site's language (LANGUAGE_CODE) whoever acts, so the log
+    reads in one language: pass a lazy msgid (`gettext_lazy`) and its `note_args`.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(note) % note_args if note_args else str(note)
     options = _registry.get(type(instance)) or _Options(lambda o: None, frozenset(), frozenset())
     from qiangji.audit.models import AuditEntry
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from qiangji.accounts.models import Role
@@ -25,14 +26,27 @@ def _date(raw: str) -> dt.date | None:
         return None
 
 
+# What the changes of an event (record_event) name that is not a field of its model.
+EVENT_LABELS = {
+    "added": _("Added"),
+    "cancelled": _("Cancelled"),
+    "counted": _("Counted"),
+    "pressed": _("Pressed (督办)"),
+    "reason": _("Reason"),
+    "round": _("Round"),
+    "rounds": _("Round names"),
+    "status": _("Status"),
+    "total": _("Total score"),
+    "version": _("Version"),
+}
+
+
 def _field_label(model, name: str) -> str:
     """Return a field's verbose name in the reader's language (the raw name if it is gone)."""
-    if model is None:
-        return name
     try:
         return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 — a field removed since the entry was written
-        return name
+    except Exception:  # noqa: BLE001 — an event's own key, or a field removed since
+        return str(EVENT_LABELS.get(name, name))
 
 
 def _change_rows(entry: AuditEntry) -> list[tuple[str, object, object]]:

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConcernsConfig(AppConfig):
     name = "qiangji.concerns"
     label = "concerns"
+    verbose_name = _("Residents' concerns")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

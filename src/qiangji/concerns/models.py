@@ -101,7 +101,7 @@ class Reporter(models.Model):
     phone = models.CharField(_("Phone"), max_length=30, blank=True)
     consent_at = models.DateTimeField(_("Consent given at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Erased at"))
 
     class Meta:
         verbose_name = _("Reporter")
@@ -194,7 +194,12 @@ class Concern(models.Model):
     # A random name, served only through `concerns:photo` (lib.files): never guessable.
     photo = models.ImageField(_("Photo"), upload_to=RandomName("concerns"), blank=True)
     reporter = models.ForeignKey(
-        Reporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
+        Reporter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+        verbose_name=_("Reporter"),
     )
     # One-way key of the reporter's phone or device: counts distinct residents, reveals nobody.
     reporter_key = models.CharField(max_length=32, blank=True, db_index=True)
@@ -206,12 +211,19 @@ class Concern(models.Model):
         related_name="concerns",
         verbose_name=_("Category"),
     )
-    category_confidence = models.FloatField(default=0.0)
+    category_confidence = models.FloatField(default=0.0, verbose_name=_("Category confidence"))
     # When staff replaced the category the machine had chosen (corrections per week).
-    category_corrected_at = models.DateTimeField(null=True, blank=True)
-    category_by_staff = models.BooleanField(default=False)
+    category_corrected_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("Category corrected at")
+    )
+    category_by_staff = models.BooleanField(default=False, verbose_name=_("Category set by staff"))
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("Duplicate of"),
     )
     residents = models.PositiveIntegerField(_("Residents"), default=1)
     me_too_count = models.PositiveIntegerField(_("Me too"), default=0)
@@ -225,7 +237,12 @@ class Concern(models.Model):
     urgency_score = models.FloatField(default=1.0)
     priority_score = models.FloatField(_("Priority"), default=0.0, db_index=True)
     topic = models.ForeignKey(
-        "Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
+        "Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+        verbose_name=_("Topic"),
     )
     hot_issue = models.ForeignKey(
         "HotIssue",
@@ -236,15 +253,22 @@ class Concern(models.Model):
         verbose_name=_("Hot issue"),
     )
     # Staff put this concern in its hot issue (or took it out): refits leave it there.
-    hot_issue_by_staff = models.BooleanField(default=False, db_default=False)
-    source = models.CharField(max_length=60, blank=True)
-    external_id = models.CharField(max_length=100, blank=True)
+    hot_issue_by_staff = models.BooleanField(
+        default=False, db_default=False, verbose_name=_("Hot issue set by staff")
+    )
+    source = models.CharField(max_length=60, blank=True, verbose_name=_("Source"))
+    external_id = models.CharField(max_length=100, blank=True, verbose_name=_("External ID"))
     reported_at = models.DateTimeField(_("Reported at"), default=timezone.now, db_index=True)
     # The latest report of the same matter (this one or a near-duplicate): what recency weighs.
     last_reported_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Closed at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -335,6 +359,8 @@ class MeToo(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Me-too")
+        verbose_name_plural = _("Me-toos")
         constraints = [
             models.UniqueConstraint(fields=["concern", "person_key"], name="metoo_once_per_person")
         ]
@@ -369,7 +395,9 @@ class TicketQuerySet(models.QuerySet):
 class Ticket(models.Model):
     """The work order that follows a concern: 受理→派单→签收→办理→反馈→回访."""
 
-    concern = models.OneToOneField(Concern, on_delete=models.CASCADE, related_name="ticket")
+    concern = models.OneToOneField(
+        Concern, on_delete=models.CASCADE, related_name="ticket", verbose_name=_("Concern")
+    )
     state = models.CharField(
         _("State"), max_length=16, choices=TicketState.choices, default=TicketState.ACCEPTED
     )
@@ -391,11 +419,11 @@ class Ticket(models.Model):
         _("Satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True
     )
     supervised = models.BooleanField(_("Supervised"), default=False)
-    extensions = models.PositiveSmallIntegerField(default=0)
-    returns = models.PositiveSmallIntegerField(default=0)
-    signed_at = models.DateTimeField(null=True, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    extensions = models.PositiveSmallIntegerField(default=0, verbose_name=_("Extensions"))
+    returns = models.PositiveSmallIntegerField(default=0, verbose_name=_("Returns"))
+    signed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Signed at"))
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Answered at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Closed at"))
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -453,6 +481,8 @@ class TicketEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("Ticket event")
+        verbose_name_plural = _("Ticket events")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -473,6 +503,8 @@ class Topic(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("Topic")
+        verbose_name_plural = _("Topics")
         ordering = ["-score"]
         constraints = [
             models.UniqueConstraint(fields=["territory", "number"], name="topic_unique_number")
@@ -579,6 +611,10 @@ class HotIssueModelStore(models.Model):
     fitted_at = models.DateTimeField(default=timezone.now)
     n_concerns = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("Hot-issue model")
+        verbose_name_plural = _("Hot-issue models")
+
     def __str__(self) -> str:
         return f"hot issues of {self.territory_id}"
 
@@ -592,6 +628,10 @@ class TopicModelStore(models.Model):
     blob = models.BinaryField()
     fitted_at = models.DateTimeField(default=timezone.now)
     n_concerns = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Topic model")
+        verbose_name_plural = _("Topic models")
 
     def __str__(self) -> str:
         return f"topics of {self.territory_id}"
@@ -607,6 +647,8 @@ class RoutingModelStore(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("Routing model")
+        verbose_name_plural = _("Routing models")
         ordering = ["-trained_at"]
 
     def __str__(self) -> str:
@@ -654,6 +696,8 @@ class ImportBatch(models.Model):
     recoveries = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("Import batch")
+        verbose_name_plural = _("Import batches")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -682,6 +726,10 @@ class ImportMapping(models.Model):
     source = models.CharField(max_length=60, unique=True)
     mapping = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Import mapping")
+        verbose_name_plural = _("Import mappings")
 
     def __str__(self) -> str:
         return self.source

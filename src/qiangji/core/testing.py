@@ -451,3 +451,37 @@ class AxeWatch:
         if self.mode == "strict":
             pytest.fail(message, pytrace=False)
         warnings.warn(message, stacklevel=1)
+
+
+# Every persona with a role in the demo (the walks below; anonymous and outsider see little).
+ROLE_PERSONAS = (
+    "jiedao",
+    "shiliuyuan",
+    "keershan",
+    "shiliuyuan_staff",
+    "wangge",
+    "daoshi",
+    "lingdao",
+)
+
+
+def walk_pages(world, personas=ROLE_PERSONAS, **headers):
+    """Yield (persona, client, url, response) for every GET page of the permission matrices.
+
+    Each persona opens every route it is allowed (the route's objects built from `world`,
+    which should hold the whole demo); only HTML pages answered 200 are yielded. A route
+    whose objects its own matrix test builds first is skipped.
+    """
+    routes = [r for r in declared_routes() if r.method == "get"]
+    for persona in personas:
+        client = _client(world, persona)
+        for route in routes:
+            if persona not in route.allowed:
+                continue
+            try:
+                url = reverse(route.name, kwargs=route.kwargs(world)) + route.query
+            except Exception:  # noqa: BLE001, S112 — the route needs objects its matrix builds
+                continue
+            response = client.get(url, **headers)
+            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                yield persona, client, url, response

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiangji.audit.registry import acting_as, record_event
 from qiangji.implementation.evidence import CheckedFile
@@ -256,7 +257,8 @@ def do_approve(*, plan, version, by, note: str = "") -> ApprovalResult:
     with acting_as(by):
         record_event(
             instance=delivery,
-            note=f"approved v{version.number} (立项)",
+            note=gettext_lazy("Approved v%(number)s (立项)"),
+            note_args={"number": version.number},
             changes={
                 "version": [None, version.number],
                 "added": [None, result.added],
@@ -674,7 +676,11 @@ def do_press(*, item: Item, by, note: str = "") -> Milestone:
         public=False,
     )
     with acting_as(by):
-        record_event(instance=item, note="pressed (督办)", changes={"pressed": [None, note[:100]]})
+        record_event(
+            instance=item,
+            note=gettext_lazy("Pressed (督办)"),
+            changes={"pressed": [None, note[:100]]},
+        )
     _tell_workers(item, by=by, note=note)
     return milestone
 

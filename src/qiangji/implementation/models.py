@@ -59,9 +59,12 @@ class Status(models.Model):
     """A status of the programme's items, with the progress it sets by default."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="delivery_statuses"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="delivery_statuses",
+        verbose_name=_("Programme"),
     )
-    key = models.SlugField(max_length=30)
+    key = models.SlugField(max_length=30, verbose_name=_("Key"))
     name = models.CharField(pgettext_lazy("status", "Name"), max_length=20)
     default_progress = models.PositiveSmallIntegerField(
         _("Default progress"),
@@ -73,7 +76,7 @@ class Status(models.Model):
     meaning = models.CharField(
         _("Meaning"), max_length=10, choices=Meaning.choices, default=Meaning.OPEN
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("Order"))
 
     class Meta:
         verbose_name = pgettext_lazy("delivery", "Status")
@@ -95,7 +98,10 @@ class Rules(models.Model):
     """A programme's delivery rules: after how many days without an update an item is stuck."""
 
     programme = models.OneToOneField(
-        Programme, on_delete=models.CASCADE, related_name="delivery_rules"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="delivery_rules",
+        verbose_name=_("Programme"),
     )
     stale_days = models.PositiveSmallIntegerField(
         _("Days without an update before an item is flagged"),
@@ -195,20 +201,38 @@ class ItemQuerySet(models.QuerySet):
 class Item(models.Model):
     """One tracked main line, project/station or task of an approved plan."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="items")
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="items", verbose_name=_("Delivery")
+    )
     # Denormalised for one-query lists by territory and programme.
-    community = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("Community")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("Programme")
+    )
     kind = models.CharField(
         pgettext_lazy("plan level", "Kind"), max_length=10, choices=Kind.choices
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("Parent"),
     )
     line = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Main line"),
     )
-    node_key = models.UUIDField(help_text="The plan node's key: matches items across versions.")
+    node_key = models.UUIDField(
+        help_text="The plan node's key: matches items across versions.", verbose_name=_("Node")
+    )
     version_node = models.ForeignKey(
         "plans.PlanVersionNode", on_delete=models.PROTECT, related_name="+"
     )
@@ -233,7 +257,9 @@ class Item(models.Model):
     indicator = models.CharField(_("Indicator"), max_length=200, blank=True)
     target = models.CharField(_("Target value"), max_length=80, blank=True)
     actual = models.CharField(_("Actual value"), max_length=80, blank=True)
-    status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="items")
+    status = models.ForeignKey(
+        Status, on_delete=models.PROTECT, related_name="items", verbose_name=_("Status")
+    )
     progress = models.DecimalField(
         _("Progress"),
         max_digits=5,
@@ -249,11 +275,13 @@ class Item(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1000))],
     )
     cancel_reason = models.CharField(_("Reason for cancelling"), max_length=300, blank=True)
-    cancelled_by_plan = models.BooleanField(default=False, editable=False)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by_plan = models.BooleanField(
+        default=False, editable=False, verbose_name=_("Cancelled by the plan")
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Completed at"))
     last_update_at = models.DateTimeField(default=timezone.now)
-    pressed_at = models.DateTimeField(null=True, blank=True)
-    press_count = models.PositiveSmallIntegerField(default=0)
+    pressed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Pressed at"))
+    press_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("Times pressed"))
     revision = models.PositiveIntegerField(default=1, help_text="Version column.")
 
     objects = ItemQuerySet.as_manager()
@@ -400,7 +428,9 @@ class Evidence(models.Model):
 class Spend(models.Model):
     """Money spent on an item, with a note (the item's `spent` is their sum)."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="spends")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="spends", verbose_name=_("Item")
+    )
     amount = models.DecimalField(
         _("Amount (yuan)"),
         max_digits=12,
@@ -410,7 +440,11 @@ class Spend(models.Model):
     spent_on = models.DateField(_("Date"), default=timezone.localdate)
     note = models.CharField(_("Note"), max_length=300)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("By"),
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -68,7 +68,7 @@ def current_version(programme: Programme) -> IndexVersion:
         version = do_publish_version(
             programme=programme,
             weights={},
-            note="默认版本：六性等权（equal weights by default）",
+            note="默认版本：六性等权",
             refresh=False,
         )
         IndexVersion.objects.filter(pk=version.pk).update(weights_rescaled=False)

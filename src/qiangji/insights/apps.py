@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 #: Saving or deleting a row of these models changes the index or the dashboards: it marks the
 #: figures as changed (one cache write, no callback, no query), and the `refresh_changed` job
@@ -34,6 +35,7 @@ def _changed(sender, **kwargs) -> None:
 class InsightsConfig(AppConfig):
     name = "qiangji.insights"
     label = "insights"
+    verbose_name = _("Brand index and dashboards")
 
     def ready(self) -> None:
         post_save.connect(_changed, dispatch_uid="insights-refresh-on-save")

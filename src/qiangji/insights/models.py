@@ -39,7 +39,10 @@ class IndexVersionQuerySet(models.QuerySet):
 
 class IndexVersion(models.Model):
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="index_versions"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="index_versions",
+        verbose_name=_("Programme"),
     )
     number = models.PositiveSmallIntegerField(_("Version"))
     weights = models.JSONField(_("Trait weights"), default=default_weights)
@@ -52,13 +55,22 @@ class IndexVersion(models.Model):
         validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
         help_text=_("0 keeps mentors' ratings apart; at most 0.5."),
     )
-    indicators = models.JSONField(default=indicator_table, editable=False)
-    weights_rescaled = models.BooleanField(default=False, editable=False)
+    indicators = models.JSONField(
+        default=indicator_table, editable=False, verbose_name=_("Indicators")
+    )
+    weights_rescaled = models.BooleanField(
+        default=False, editable=False, verbose_name=_("Weights rescaled")
+    )
     note = models.CharField(_("What changed and why"), max_length=300, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Published by"),
     )
-    published_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Published at"))
 
     objects = IndexVersionQuerySet.as_manager()
 
@@ -94,6 +106,8 @@ class IndexSnapshot(models.Model):
     summary = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("Index snapshot")
+        verbose_name_plural = _("Index snapshots")
         ordering = ["programme", "period"]
         constraints = [
             models.UniqueConstraint(
@@ -124,7 +138,12 @@ class MediaReport(models.Model):
     title = models.CharField(_("Title"), max_length=200)
     link = models.URLField(_("Link"), max_length=500, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Added by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -144,9 +163,18 @@ class MediaReport(models.Model):
 
 
 class TraitRating(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
-    community = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("Programme")
+    )
+    community = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("Community")
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Mentor"),
+    )
     trait = models.CharField(_("Trait"), max_length=20, choices=TRAIT_CHOICES)
     score = models.PositiveSmallIntegerField(
         _("Rating (0–100)"), validators=[MinValueValidator(0), MaxValueValidator(100)]

@@ -5,6 +5,8 @@ No personal data: communities' figures only (counts, rates and scores), never a 
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 from .spec import INDICATORS, TRAIT_KEYS, TRAIT_ZH
 
 FILES = {
@@ -12,6 +14,13 @@ FILES = {
     "indicators": "各社区各指标原值与标准化得分 / every indicator of each community, raw and normalised",
     "concerns": "各社区诉求与工单汇总 / concern and ticket figures of each community",
 }
+
+
+def file_title(name: str) -> str:
+    """Return what a file holds in the reader's language (FILES says it in both, for README)."""
+    chinese, _sep, english = FILES[name].partition(" / ")
+    return chinese if (get_language() or "zh").startswith("zh") else english
+
 
 COLUMNS = {
     "traits": [

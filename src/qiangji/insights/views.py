@@ -610,7 +610,12 @@ def open_data(request: HttpRequest) -> HttpResponse:
         .order_by("programme__subdistrict__name", "programme__name")
     )
     return render(
-        request, "insights/open_data.html", {"snapshots": snapshots, "files": opendata.FILES}
+        request,
+        "insights/open_data.html",
+        {
+            "snapshots": snapshots,
+            "files": {name: opendata.file_title(name) for name in opendata.FILES},
+        },
     )
 
 

@@ -23,6 +23,7 @@ from django import forms
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 FIELD = "loaded_version"
 
@@ -104,7 +105,7 @@ def save_unless_stale(form, save: Callable[[], object] | None = None) -> bool:
             label = form.fields[name].label or name
             if hasattr(value, "all") and set(value.all()) == set(mine or ()):
                 continue
-            theirs.append(f"{label}: {_shown(form, name, value)}")
+            theirs.append(f"{label}{pgettext('label separator', ': ')}{_shown(form, name, value)}")
     when = formats.date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
     if theirs:
         message = _(

@@ -53,6 +53,8 @@ class NoticePreference(models.Model):
     email_digest = models.BooleanField(_("Daily e-mail digest"), default=False)
 
     class Meta:
+        verbose_name = _("Notice preference")
+        verbose_name_plural = _("Notice preferences")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="notice_preference_unique")
         ]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiangji.audit.registry import acting_as, record_event
 from qiangji.plans.citations import citation_rows
@@ -317,7 +318,8 @@ def do_close_round(
         Plan.objects.filter(pk=current.pk).update(round_number=F("round_number") + 1)
         record_event(
             instance=current,
-            note=f"closed round {closed_round} as v{number}",
+            note=gettext_lazy("Closed round %(round)s as v%(number)s"),
+            note_args={"round": closed_round, "number": number},
             changes={"round": [closed_round, None], "version": [None, number]},
         )
     plan.refresh_from_db()
@@ -482,6 +484,8 @@ def do_set_round_names(*, programme, names: list[str], by) -> list[str]:
     )
     with acting_as(by):
         record_event(
-            instance=programme, note="plan round names set", changes={"rounds": [None, names]}
+            instance=programme,
+            note=gettext_lazy("Set the names of the plan rounds"),
+            changes={"rounds": [None, names]},
         )
     return names

@@ -20,6 +20,7 @@ from qiangji.plans.models import (
     NODE_FIELDS,
     PLAN_TEXT_FIELDS,
     NodeContent,
+    NodeKind,
     Plan,
     PlanNode,
     PlanText,
@@ -43,6 +44,11 @@ class NodeState:
     @property
     def title(self) -> str:
         return str(self.content.get("title", ""))
+
+    @property
+    def kind_label(self) -> str:
+        """Return the kind in the reader's language (主线, 项目/站点, 任务)."""
+        return str(NodeKind(self.kind).label) if self.kind in NodeKind.values else self.kind
 
 
 @dataclass

@@ -216,12 +216,15 @@ def _lines(text: str) -> list[str]:
 class Plan(PlanText):
     """A community's brand creation plan in a programme; its fields and nodes are the draft."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="plans")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="plans", verbose_name=_("Programme")
+    )
     community = models.ForeignKey(
         Territory,
         on_delete=models.PROTECT,
         related_name="plans",
         limit_choices_to={"kind": Kind.COMMUNITY},
+        verbose_name=_("Community"),
     )
     round_number = models.PositiveSmallIntegerField(_("Round"), default=1)
     revision = models.PositiveIntegerField(
@@ -230,7 +233,12 @@ class Plan(PlanText):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Updated by"),
     )
 
     objects = PlanQuerySet.as_manager()
@@ -291,7 +299,7 @@ class NodeContent(models.Model):
     indicator = models.CharField(_("Indicator"), max_length=200, blank=True)
     target = models.CharField(_("Target value"), max_length=80, blank=True)
     milestone = models.CharField(_("Milestone"), max_length=200, blank=True)
-    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    key = models.UUIDField(default=uuid.uuid4, editable=False, verbose_name=_("Key"))
 
     class Meta:
         abstract = True
@@ -325,21 +333,36 @@ def _budget_is_sane() -> Q:
 class PlanNode(NodeContent):
     """A node of a plan's draft tree: a main line, a project/station or a task."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("Plan")
     )
-    position = models.PositiveIntegerField(default=0)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("Parent"),
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("Position"))
     revision = models.PositiveIntegerField(
         default=1, help_text="Version column against lost updates."
     )
     source = models.CharField(
-        max_length=120, blank=True, help_text="Where the node came from, e.g. workshops:card:12."
+        max_length=120,
+        blank=True,
+        help_text="Where the node came from, e.g. workshops:card:12.",
+        verbose_name=_("Source"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Updated by"),
     )
 
     class Meta:
@@ -506,16 +529,27 @@ class EditConflict(models.Model):
 class Comment(models.Model):
     """A comment in the plan's discussion, on the plan or on one node (by key), threaded."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
-    node_key = models.UUIDField(null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="comments", verbose_name=_("Plan")
+    )
+    node_key = models.UUIDField(null=True, blank=True, verbose_name=_("Node"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("Parent"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Author"),
     )
     body = models.TextField(_("Comment"), max_length=limits.TEXT)
-    round_number = models.PositiveSmallIntegerField(default=1)
+    round_number = models.PositiveSmallIntegerField(default=1, verbose_name=_("Round"))
     mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

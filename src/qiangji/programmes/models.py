@@ -133,14 +133,17 @@ class Phase(models.Model):
 
 
 class Enrolment(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="enrolments")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("Programme")
+    )
     community = models.ForeignKey(
         Territory,
         on_delete=models.PROTECT,
         related_name="enrolments",
         limit_choices_to={"kind": Kind.COMMUNITY},
+        verbose_name=_("Community"),
     )
-    enrolled_at = models.DateTimeField(auto_now_add=True)
+    enrolled_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Enrolled at"))
 
     class Meta:
         verbose_name = _("Enrolment")

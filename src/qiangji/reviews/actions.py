@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiangji.audit.registry import record_event
 from qiangji.lib.stats import weighted_total
@@ -316,7 +317,8 @@ def do_auto_assign(
     if result.pairs:
         record_event(
             instance=programme,
-            note=f"reviews: auto-assigned {len(result.pairs)} reviews in round {round_number}",
+            note=gettext_lazy("Assigned %(n)s reviews automatically in round %(round)s"),
+            note_args={"n": len(result.pairs), "round": round_number},
         )
     _notify_assigned([(plan_by_pk[p], mentor_by_pk[r]) for p, r in result.pairs], round_number)
     return result
@@ -540,7 +542,9 @@ def do_submit_review(*, review: Review, by) -> Review:
     review.revision += 1
     review.save(update_fields=["total", "status", "submitted_at", "revision", "updated_at"])
     record_event(
-        instance=review, note="reviews: submitted", changes={"total": [None, review.total]}
+        instance=review,
+        note=gettext_lazy("Review submitted"),
+        changes={"total": [None, review.total]},
     )
     if review.suggestions.exists():
         do_notify(
@@ -581,7 +585,8 @@ def do_reopen_review(*, review: Review, by, reason: str) -> Review:
     )
     record_event(
         instance=review,
-        note=f"reviews: reopened — {reason}",
+        note=gettext_lazy("Review reopened: %(reason)s"),
+        note_args={"reason": reason},
         changes={"status": ["submitted", "draft"], "total": [old_total, None]},
     )
     return review
@@ -744,7 +749,12 @@ def do_set_stage(*, programme: Programme, round_number: int, published: bool, by
     stage.save(update_fields=["published", "updated_at"])
     record_event(
         instance=stage,
-        note=f"reviews: stage {'published' if published else 'hidden'} for round {round_number}",
+        note=(
+            gettext_lazy("Stage scores published for round %(round)s")
+            if published
+            else gettext_lazy("Stage scores hidden for round %(round)s")
+        ),
+        note_args={"round": round_number},
     )
     return stage
 

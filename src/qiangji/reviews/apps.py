@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
     name = "qiangji.reviews"
     label = "reviews"
+    verbose_name = _("Mentor review")
 
     def ready(self) -> None:
         from qiangji.audit import registry

@@ -53,7 +53,12 @@ class Rubric(models.Model):
     scale_max = models.SmallIntegerField(_("Highest score"), default=5)
     change_note = models.CharField(_("What changed"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -152,12 +157,20 @@ class Conflict(models.Model):
     """A declared conflict of interest: this person does not review that community's plan."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="review_conflicts"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="review_conflicts",
+        verbose_name=_("Programme"),
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_conflicts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_conflicts",
+        verbose_name=_("Reviewer"),
     )
-    community = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="+", verbose_name=_("Community")
+    )
     reason = models.CharField(_("Reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -188,16 +201,26 @@ class AssignmentQuerySet(models.QuerySet):
 class Assignment(models.Model):
     """A reviewer asked to review a plan's version of a given round."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_assignments")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="review_assignments", verbose_name=_("Plan")
+    )
     round_number = models.PositiveSmallIntegerField(_("Round"))
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+        verbose_name=_("Reviewer"),
     )
     due_on = models.DateField(_("Due date"), null=True, blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Assigned by"),
     )
-    automatic = models.BooleanField(default=False)
+    automatic = models.BooleanField(default=False, verbose_name=_("Assigned automatically"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -377,17 +400,23 @@ class SuggestionAnswer(models.Model):
         PARTLY = "partly", _("Partly adopted")
         DECLINED = "declined", _("Not adopted")
 
-    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="answer")
+    suggestion = models.OneToOneField(
+        Suggestion, on_delete=models.CASCADE, related_name="answer", verbose_name=_("Suggestion")
+    )
     decision = models.CharField(_("Decision"), max_length=10, choices=Decision.choices)
     reason = models.TextField(_("Reason"), max_length=limits.TEXT)
-    node_key = models.UUIDField(null=True, blank=True)
-    node_title = models.CharField(max_length=220, blank=True)
+    node_key = models.UUIDField(null=True, blank=True, verbose_name=_("Node"))
+    node_title = models.CharField(max_length=220, blank=True, verbose_name=_("Node title"))
     # The draft round in which the answer was given; the version of that number answers it.
-    round_number = models.PositiveSmallIntegerField()
+    round_number = models.PositiveSmallIntegerField(verbose_name=_("Round"))
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Answered by"),
     )
-    answered_at = models.DateTimeField(auto_now=True)
+    answered_at = models.DateTimeField(auto_now=True, verbose_name=_("Answered at"))
 
     class Meta:
         verbose_name = _("Answer to a suggestion")
@@ -408,9 +437,15 @@ class Remark(models.Model):
         COMMUNITY = "community", _("The community only")
         LEADERS = "leaders", _("Leaders only")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="remarks")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="remarks", verbose_name=_("Plan")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Author"),
     )
     text = models.TextField(_("Remark"), max_length=limits.TEXT)
     visibility = models.CharField(
@@ -419,7 +454,7 @@ class Remark(models.Model):
         choices=Visibility.choices,
         default=Visibility.PROGRAMME,
     )
-    round_number = models.PositiveSmallIntegerField(default=1)
+    round_number = models.PositiveSmallIntegerField(default=1, verbose_name=_("Round"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiangji.surveys.models import (
     MAX_CHOICES,
@@ -636,7 +637,7 @@ def do_exclude_response(*, response: Response, reason: str, by) -> Response:
         counted=False, exclusion_reason=reason, reviewed_by=by, reviewed_at=timezone.now()
     )
     Answer.objects.filter(response_id=response.pk).update(counted=False)
-    _record(response, "surveys.exclude_response", by, reason)
+    _record(response, gettext_lazy("Response excluded from the results"), by, reason)
     response.refresh_from_db()
     return response
 
@@ -648,12 +649,12 @@ def do_include_response(*, response: Response, by) -> Response:
         counted=True, exclusion_reason="", reviewed_by=by, reviewed_at=timezone.now()
     )
     Answer.objects.filter(response_id=response.pk).update(counted=True)
-    _record(response, "surveys.include_response", by, "")
+    _record(response, gettext_lazy("Response counted again"), by, "")
     response.refresh_from_db()
     return response
 
 
-def _record(response: Response, action: str, by, reason: str) -> None:
+def _record(response: Response, action, by, reason: str) -> None:
     from qiangji.audit import registry
 
     registry.record_event(

@@ -95,19 +95,31 @@ class Survey(models.Model):
     territory = models.ForeignKey(
         Territory, verbose_name=_("Territory"), on_delete=models.PROTECT, related_name="surveys"
     )
-    covers_subdistrict = models.BooleanField(default=False)
+    covers_subdistrict = models.BooleanField(
+        default=False, verbose_name=_("Covers the whole subdistrict")
+    )
     mode = models.CharField(_("Mode"), max_length=10, choices=Mode.choices, default=Mode.OPEN)
     opens_at = models.DateTimeField(_("Opens at"))
     closes_at = models.DateTimeField(_("Closes at"))
     # Rounds of one series (e.g. "2026年度满意度测评" round 1 and 2) make the trend.
     series = models.CharField(_("Series"), max_length=80, blank=True)
     round = models.PositiveSmallIntegerField(_("Round"), default=1)
-    version = models.PositiveSmallIntegerField(default=1)
+    version = models.PositiveSmallIntegerField(default=1, verbose_name=_("Version"))
     replaced_by = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("Replaced by"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,8 +178,10 @@ class Survey(models.Model):
 
 
 class Question(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    order = models.PositiveSmallIntegerField(default=0)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("Survey")
+    )
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("Order"))
     kind = models.CharField(pgettext_lazy("surveys", "Kind"), max_length=10, choices=Kind.choices)
     # "{brand}" in the text is replaced by the community's brand name when shown.
     text = models.CharField(pgettext_lazy("surveys", "Question"), max_length=300)
@@ -183,9 +197,16 @@ class Question(models.Model):
     )
     # One simple condition: show this question only when an earlier one was answered so.
     show_if = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="dependents"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dependents",
+        verbose_name=_("Shown if"),
     )
-    show_if_value = models.SmallIntegerField(null=True, blank=True)
+    show_if_value = models.SmallIntegerField(
+        null=True, blank=True, verbose_name=_("Shown if the answer is")
+    )
 
     class Meta:
         ordering = ["survey", "order", "pk"]
@@ -223,15 +244,24 @@ class Question(models.Model):
 class CodeBatch(models.Model):
     """A printed sheet of one-time codes for a verified survey."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="code_batches")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="code_batches", verbose_name=_("Survey")
+    )
     label = models.CharField(pgettext_lazy("surveys", "Label"), max_length=100, blank=True)
-    count = models.PositiveIntegerField()
+    count = models.PositiveIntegerField(verbose_name=_("Number of codes"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Code batch")
+        verbose_name_plural = _("Code batches")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -247,6 +277,8 @@ class AccessCode(models.Model):
     used = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("Access code")
+        verbose_name_plural = _("Access codes")
         constraints = [
             models.UniqueConstraint(fields=["survey", "code"], name="surveys_code_unique"),
         ]
@@ -349,6 +381,8 @@ class Answer(models.Model):
     concern_id = models.PositiveBigIntegerField(null=True, blank=True)  # turned into a concern
 
     class Meta:
+        verbose_name = _("Survey answer")
+        verbose_name_plural = _("Survey answers")
         indexes = [
             models.Index(
                 fields=["survey", "counted", "question", "community", "value"],

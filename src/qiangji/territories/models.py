@@ -237,5 +237,9 @@ class TerritoryImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("Territory import")
+        verbose_name_plural = _("Territory imports")
+
     def __str__(self) -> str:
         return self.filename

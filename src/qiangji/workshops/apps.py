@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkshopsConfig(AppConfig):
     name = "qiangji.workshops"
     label = "workshops"
+    verbose_name = _("Workshops and learning")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

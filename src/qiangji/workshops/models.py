@@ -82,7 +82,12 @@ class Activity(models.Model):
     stall_minutes = models.PositiveSmallIntegerField(_("Minutes per stall rotation"), default=10)
     stall_started_at = models.DateTimeField(_("Stall sharing started at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -156,6 +161,8 @@ class Guest(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("Guest")
+        verbose_name_plural = _("Guests")
         ordering = ["activity", "role", "order", "pk"]
 
     def __str__(self) -> str:
@@ -170,6 +177,8 @@ class AgendaItem(models.Model):
     speaker = models.CharField(_("Speaker"), max_length=120, blank=True)
 
     class Meta:
+        verbose_name = _("Agenda item")
+        verbose_name_plural = _("Agenda items")
         ordering = ["activity", "order", "starts_at", "pk"]
 
     def __str__(self) -> str:
@@ -181,18 +190,32 @@ class Attendance(models.Model):
         QR = "qr", _("QR code")
         MANUAL = "manual", _("Added by the organiser")
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("Activity")
     )
-    signed_at = models.DateTimeField(default=timezone.now)
-    method = models.CharField(max_length=10, choices=Method.choices, default=Method.QR)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("Person"),
+    )
+    signed_at = models.DateTimeField(default=timezone.now, verbose_name=_("Signed at"))
+    method = models.CharField(
+        max_length=10, choices=Method.choices, default=Method.QR, verbose_name=_("Method")
+    )
     late = models.BooleanField(_("Late arrival"), default=False)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Added by"),
     )
 
     class Meta:
+        verbose_name = _("Attendance")
+        verbose_name_plural = _("Attendances")
         ordering = ["signed_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "person"], name="attendance_once")
@@ -210,24 +233,41 @@ class Photo(models.Model):
     """A photo of an activity or a case, stored without EXIF; the thumbnail comes later."""
 
     activity = models.ForeignKey(
-        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+        Activity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("Activity"),
     )
     case = models.ForeignKey(
-        "Case", on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+        "Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("Case"),
     )
     image = models.ImageField(_("Photo"), upload_to=_photo_path)
-    thumbnail = models.ImageField(upload_to=_photo_path, blank=True)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
+    thumbnail = models.ImageField(upload_to=_photo_path, blank=True, verbose_name=_("Thumbnail"))
+    width = models.PositiveIntegerField(default=0, verbose_name=_("Width"))
+    height = models.PositiveIntegerField(default=0, verbose_name=_("Height"))
     caption = models.CharField(_("Caption"), max_length=200)
     credit = models.CharField(_("Credit"), max_length=60, blank=True, default="通讯员供图")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("Order"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Uploaded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Photo")
+        verbose_name_plural = _("Photos")
         ordering = ["order", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -245,7 +285,9 @@ class Photo(models.Model):
 class TableGroup(models.Model):
     """A round-table group: by default one community at one table with its mentor."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="groups")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="groups", verbose_name=_("Activity")
+    )
     number = models.PositiveSmallIntegerField(_("Table number"))
     name = models.CharField(_("Name"), max_length=80)
     community = models.ForeignKey(
@@ -273,6 +315,8 @@ class TableGroup(models.Model):
     board_open = models.BooleanField(_("Board open for new cards"), default=True)
 
     class Meta:
+        verbose_name = _("Round-table group")
+        verbose_name_plural = _("Round-table groups")
         ordering = ["activity", "number"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "number"], name="tablegroup_unique_number"),
@@ -332,6 +376,8 @@ class IdeaCard(models.Model):
     objects = IdeaQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("Idea card")
+        verbose_name_plural = _("Idea cards")
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -351,6 +397,8 @@ class Vote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Vote")
+        verbose_name_plural = _("Votes")
         constraints = [
             models.UniqueConstraint(fields=["card", "voter"], name="vote_once_per_person")
         ]
@@ -369,6 +417,8 @@ class CardComment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Card comment")
+        verbose_name_plural = _("Card comments")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -397,6 +447,8 @@ class StallFeedback(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Stall feedback")
+        verbose_name_plural = _("Stall feedback entries")
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -413,6 +465,8 @@ class CaseTag(models.Model):
     name = models.CharField(_("Tag"), max_length=30, unique=True)
 
     class Meta:
+        verbose_name = _("Case tag")
+        verbose_name_plural = _("Case tags")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -500,18 +554,28 @@ class Case(models.Model):
 class Briefing(models.Model):
     """The editable briefing draft (工作简报) of an activity, exported to Word."""
 
-    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="briefing")
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="briefing", verbose_name=_("Activity")
+    )
     issuer = models.CharField(_("Issued by"), max_length=80)
     issue_number = models.CharField(_("Issue"), max_length=40, blank=True)
     title = models.CharField(_("Title"), max_length=120)
     body = models.TextField(
         _("Text"), help_text=_("One paragraph per line"), max_length=limits.DOCUMENT
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("Version"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Updated by"),
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Briefing")
+        verbose_name_plural = _("Briefings")
 
     def __str__(self) -> str:
         return self.title

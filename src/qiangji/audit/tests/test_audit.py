@@ -84,3 +84,22 @@ def test_the_audit_log_names_changed_fields_in_chinese(client_for, jiedao_admin,
     html = client_for(jiedao_admin).get(reverse("audit:index")).content.decode()
     assert "人口：" in html
     assert "<code>population</code>" not in html
+
+
+def test_an_event_reads_in_chinese_with_chinese_field_names_whoever_acts(
+    client_for, jiedao_admin, shiliuyuan_secretary, demo_world
+):
+    from django.utils import translation
+
+    from qiangji.plans.actions import do_close_round
+    from qiangji.plans.tests.factories import make_plan, make_small_tree
+
+    plan = make_plan(demo_world)
+    make_small_tree(plan, shiliuyuan_secretary)
+    with acting_as(shiliuyuan_secretary), translation.override("en"):
+        do_close_round(plan=plan, by=shiliuyuan_secretary, note="")
+    entry = AuditEntry.objects.filter(action="event").latest("at")
+    assert entry.note == "结束“提出”轮，形成 v1"  # the site's language, though she read English
+    page = client_for(jiedao_admin).get(reverse("audit:index")).text
+    assert "版本：<span" in page  # the event's key "version", named in Chinese
+    assert "round_number" not in page and "closed round" not in page

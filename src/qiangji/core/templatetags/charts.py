@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -30,7 +31,7 @@ def sparkbars(values, label: str = "") -> str:
         colour = "#c62828" if i == len(counts) - 1 else "#e8a19c"
         bars.append((i * (BAR_WIDTH + GAP), HEIGHT - height, BAR_WIDTH, height, colour, count))
     label = label or _("Counts")
-    description = f"{label}: {', '.join(map(str, counts))}"
+    description = f"{label}{pgettext('label separator', ': ')}{', '.join(map(str, counts))}"
     return format_html(
         '<svg class="sparkbars" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
         'aria-label="{d}"><title>{d}</title>'

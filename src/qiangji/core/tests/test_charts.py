@@ -11,7 +11,7 @@ def test_one_bar_per_value_scaled_to_the_largest():
     svg = str(sparkbars([0, 2, 4], "每周诉求"))
     heights = [int(h) for h in re.findall(r'<rect [^>]*height="(\d+)"', svg)]
     assert heights == [0, 14, 28]
-    assert 'aria-label="每周诉求: 0, 2, 4"' in svg
+    assert 'aria-label="每周诉求：0, 2, 4"' in svg
     assert svg.count("#c62828") == 1  # the current week stands out
 
 

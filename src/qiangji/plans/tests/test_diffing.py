@@ -171,3 +171,19 @@ def test_version_snapshots_are_cached_because_versions_never_change(
         again = snapshot_of_version(version)
     assert again.nodes.keys() == first.nodes.keys()
     assert [n.content for n in again.nodes.values()] == [n.content for n in first.nodes.values()]
+
+
+def test_the_diff_page_names_an_added_nodes_kind_in_chinese(
+    closed, shiliuyuan_secretary, client_for
+):
+    from django.urls import reverse
+
+    plan, nodes, _version = closed
+    do_add_node(
+        plan=plan, kind="task", parent=nodes["健康站"], title="每月义诊", by=shiliuyuan_secretary
+    )
+    url = reverse("plans:diff", kwargs={"pk": plan.pk}) + "?a=1&b=draft"
+    page = client_for(shiliuyuan_secretary).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    added = page[page.index('class="added"') :]
+    assert '<small class="muted">任务</small>' in added
+    assert '<small class="muted">task</small>' not in page

@@ -53,7 +53,7 @@ def test_submitting_computes_the_weighted_total_on_a_hundred_point_scale(review_
     # (2 + 4 * 4) / 5 = 3.6 on 1–5 → (3.6 - 1) / 4 = 65 %
     assert review.total == pytest.approx(65.0)
     assert review.status == Review.Status.SUBMITTED
-    assert AuditEntry.objects.filter(note="reviews: submitted").exists()
+    assert AuditEntry.objects.filter(note="提交评审").exists()  # in the site's language
 
 
 def test_scores_outside_the_scale_are_refused_and_not_saved(review_world):
