@@ -210,13 +210,13 @@ def import_progress(
 def report_document(deliveries: list[Delivery], *, title: str, programme=None) -> bytes:
     """Return a progress report in the GB/T 9704 layout (one section per community)."""
     from qiangji.implementation.interface import delivery_by_community
-    from qiangji.lib.officialdoc import OfficialDocument
+    from qiangji.lib.officialdoc import OfficialDocument, cn_date
 
     figures = delivery_by_community([d.community_id for d in deliveries], programme=programme)
     today = timezone.localdate()
     doc = OfficialDocument(
         title=f"{title}社区品牌创建落实进展情况报告",
-        subtitle=f"（截至{today.year}年{today.month}月{today.day}日）",
+        subtitle=f"（截至{cn_date(today)}）",
     )
     if len(deliveries) > 1:
         done = sum(f["done"] for f in figures.values())
@@ -241,7 +241,7 @@ def report_document(deliveries: list[Delivery], *, title: str, programme=None) -
                 i.label,
                 i.title,
                 i.owner,
-                i.deadline.isoformat() if i.deadline else "",
+                cn_date(i.deadline),
                 i.status.name,
                 f"{i.progress:.0f}%",
                 f"{i.actual} / {i.target}" if i.target else i.actual,
@@ -250,14 +250,16 @@ def report_document(deliveries: list[Delivery], *, title: str, programme=None) -
         ]
         if table_rows:
             doc.table(
-                ["序号", "事项", "负责人", "截止日期", "状态", "进度", "实际/目标"], table_rows
+                ["序号", "事项", "负责人", "截止日期", "状态", "进度", "实际/目标"],
+                table_rows,
+                widths_mm=[12, 34, 16, 34, 16, 14, 30],
             )
         overdue_items = [i for i in items if i.is_overdue(today)]
         if overdue_items:
             doc.heading(2, "逾期事项")
             for i in overdue_items:
                 doc.paragraph(
-                    f"{i.label}{i.title}（截止{i.deadline.isoformat()}，进度{i.progress:.0f}%）"
+                    f"{i.label}{i.title}（截止{cn_date(i.deadline)}，进度{i.progress:.0f}%）"
                 )
     doc.closing(org=title, date=today)
     return doc.to_bytes()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from qiangji.lib.officialdoc import OfficialDocument
+from qiangji.lib.officialdoc import OfficialDocument, cn_date
 from qiangji.programmes.models import Programme
 
 from . import present
@@ -25,7 +25,7 @@ def programme_report(programme: Programme, result: dict) -> bytes:
     doc = OfficialDocument(title=f"{programme.name}工作总结", subtitle=f"（{subdistrict.name}）")
     n = len(rows)
     doc.paragraph(
-        f"{programme.starts_on:%Y年%m月%d日}至{programme.ends_on:%Y年%m月%d日}，{subdistrict.name}"
+        f"{cn_date(programme.starts_on)}至{cn_date(programme.ends_on)}，{subdistrict.name}"
         f"组织辖区{n}个社区开展“{programme.name}”。现将工作情况总结如下。"
     )
 
@@ -44,7 +44,7 @@ def programme_report(programme: Programme, result: dict) -> bytes:
             ["日期", "活动", "形式", "参与社区", "签到人次"],
             [
                 [
-                    timezone.localtime(a["starts_at"]).strftime("%m月%d日"),
+                    cn_date(timezone.localtime(a["starts_at"]).date(), year=False),
                     a["title"],
                     a["kind_label"],
                     a["communities"],

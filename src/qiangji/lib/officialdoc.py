@@ -142,6 +142,18 @@ def installed_font_families() -> frozenset[str]:
     return frozenset(names)
 
 
+def cn_date(value: datetime.date | None, *, year: bool = True) -> str:
+    """Return a date as official documents write it: 2026年4月15日 (4月15日 without the year).
+
+    The one date format of every generated Word document (text, tables, the closing date);
+    "" for no date.
+    """
+    if value is None:
+        return ""
+    day = f"{value.month}月{value.day}日"
+    return f"{value.year}年{day}" if year else day
+
+
 @dataclass(frozen=True)
 class FontSet:
     """The East Asian font family used for each role of the document."""
@@ -378,7 +390,7 @@ class OfficialDocument:
     def closing(self, *, org: str, date: datetime.date) -> None:
         """Add the issuing organisation and date, right-aligned four characters from the edge."""
         self._new_paragraph()
-        for text in (org, f"{date.year}年{date.month}月{date.day}日"):
+        for text in (org, cn_date(date)):
             paragraph = self._new_paragraph()
             self._body_format(paragraph, indent=False)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -100,10 +101,19 @@ def csv_bytes(headers: list[str], rows: Iterable[Iterable]) -> bytes:
     return b"".join(csv_stream(headers, rows))
 
 
-def attachment_header(filename: str) -> str:
-    """Return a Content-Disposition value for a download, Chinese file names included."""
-    ascii_name = filename.encode("ascii", "ignore").decode() or "download"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+def attachment_header(filename: str, *, fallback: str = "download") -> str:
+    """Return a Content-Disposition value for a download, Chinese file names included.
+
+    Browsers that cannot read `filename*` get an ASCII name: `fallback`, then what is left of
+    the name in ASCII, and always the extension after a dot (石榴园-20261128.docx gives
+    download-20261128.docx, never "20261128docx").
+    """
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    ascii_stem = "-".join(part for part in (fallback, slugify(stem)) if part)
+    ascii_extension = slugify(extension)
+    ascii_name = f"{ascii_stem}.{ascii_extension}" if ascii_extension else ascii_stem
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 

@@ -197,3 +197,49 @@ def segment(text: str) -> list[str]:
 def content_terms(text: str) -> list[str]:
     """Return the content words of raw text with the process-wide segmenter."""
     return default_segmenter().terms(text)
+
+
+def quoted(text: str) -> str:
+    """Return text inside Chinese double quotes, its own double quotes becoming single ones.
+
+    Chinese nests quotation marks “…‘…’…”: 社区品牌创建“社区书记沙龙” quoted is
+    “社区品牌创建‘社区书记沙龙’”, never “社区品牌创建“社区书记沙龙””. A text already wholly
+    in quotes is returned as it is.
+    """
+    text = text.strip()
+    if text.startswith("“") and text.endswith("”") and text.count("“") == 1:
+        return text
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+def _bigrams(sentence: str) -> set[str]:
+    chars = [ch for ch in sentence if ch.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def without_repeats(
+    paragraphs: Iterable[str], *, known: Iterable[str] = (), overlap: float = 0.6
+) -> list[str]:
+    """Return the paragraphs without the sentences that repeat one said before.
+
+    A sentence (ending in 。！？) repeats another when most of its character pairs (`overlap`)
+    are found in that one, or in a sentence of `known` (text said elsewhere, e.g. a person's
+    summary that a generated "分为11个小组开展圆桌会谈" would repeat). Paragraphs left
+    empty are dropped.
+    """
+    seen: list[set[str]] = [
+        _bigrams(s) for text in known for s in re.split(r"(?<=[。！？])", text) if s.strip()
+    ]
+    kept = []
+    for paragraph in paragraphs:
+        sentences = [s for s in re.split(r"(?<=[。！？])", paragraph) if s.strip()]
+        out = []
+        for sentence in sentences:
+            pairs = _bigrams(sentence)
+            if pairs and any(len(pairs & other) >= overlap * len(pairs) for other in seen):
+                continue
+            seen.append(pairs)
+            out.append(sentence)
+        if out:
+            kept.append("".join(out).strip())
+    return kept

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiangji.lib.officialdoc import OfficialDocument, heading_label
+from qiangji.lib.officialdoc import OfficialDocument, cn_date, heading_label
 from qiangji.lib.tabular import TableError, read_table, xlsx_bytes
 from qiangji.plans import actions
 from qiangji.plans.models import (
@@ -154,9 +154,7 @@ def _node_details(node) -> list[str]:
         if node.owner:
             facts.append(f"负责人：{node.owner}")
         if node.deadline:
-            facts.append(
-                f"完成时限：{node.deadline.year}年{node.deadline.month}月{node.deadline.day}日"
-            )
+            facts.append(f"完成时限：{cn_date(node.deadline)}")
         if node.budget is not None:
             facts.append(f"预算：{node.budget:,.2f}元")
         if node.indicator:
@@ -198,13 +196,14 @@ def plan_docx(plan: Plan, version: PlanVersion | None = None, *, fonts=None) -> 
                     row[2],
                     row[3],
                     row[4],
-                    row[5],
+                    cn_date(dt.date.fromisoformat(row[5])) if row[5] else "",
                     f"{row[6]:,.0f}" if row[6] != "" else "",
                     f"{row[7]} {row[8]}".strip(),
                 ]
                 for i, row in enumerate(content.tasks, start=1)
             ],
-            widths_mm=[11, 26, 35, 18, 22, 18, 26],
+            # 完成时限 holds "2026年12月31日" on one line at 小四 (about 34 mm with the cell margins).
+            widths_mm=[10, 24, 30, 14, 34, 18, 26],
         )
     stamp = version.frozen_at if version else timezone.now()
     doc.closing(org=plan.community.name, date=timezone.localtime(stamp).date())

@@ -10,12 +10,11 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qiangji.accounts.permissions import access_for, require
-from qiangji.lib.tabular import xlsx_response
+from qiangji.lib.tabular import attachment_header, xlsx_response
 from qiangji.plans import actions, citations, exports
 from qiangji.plans.completeness import check_plan
 from qiangji.plans.diffing import compare, snapshot_of_draft, snapshot_of_version
@@ -735,16 +734,8 @@ def _filename(plan: Plan, suffix: str) -> str:
 
 
 def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(data, content_type=content_type)
-    # The ASCII fallback keeps its extension: slugify drops dots ("20261128docx" before).
-    stem, dot, extension = filename.rpartition(".")
-    ascii_stem = "-".join(part for part in ("plan", slugify(stem if dot else filename)) if part)
-    ascii_name = f"{ascii_stem}.{slugify(extension)}" if dot else ascii_stem
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
+    response["Content-Disposition"] = attachment_header(filename, fallback="plan")
     return response
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from qiangji.lib.text import quoted, without_repeats
 from qiangji.workshops.models import (
     Activity,
     Attendance,
@@ -302,7 +303,9 @@ def draft_briefing_text(activity: Activity) -> str:
     leaders = [g for g in activity.guests.all() if g.role == Guest.Role.LEADER]
     communities = list(activity.communities.order_by("order", "name"))
     lines = []
-    opening = f"{date_text}，{activity.organiser}在{activity.venue or '活动现场'}组织开展“{activity.title}”{activity.get_kind_display()}活动"
+    kind = str(activity.get_kind_display())
+    kind = "" if kind in activity.title else kind  # 社区书记沙龙 is already a 书记沙龙
+    opening = f"{date_text}，{activity.organiser}在{activity.venue or '活动现场'}组织开展{quoted(activity.title)}{kind}活动"
     if communities:
         opening += f"，{len(communities)}个社区（{'、'.join(c.name for c in communities)}）参加"
     opening += f"，活动历时{activity.duration_label()}。"
@@ -314,11 +317,16 @@ def draft_briefing_text(activity: Activity) -> str:
     agenda = list(activity.agenda.all())
     if agenda:
         lines.append("活动议程：" + "；".join(item.title for item in agenda) + "。")
+    said = [activity.summary, activity.outcomes]  # the organiser's own words win over ours
     if activity.summary.strip():
         lines.extend(line for line in activity.summary.splitlines() if line.strip())
     groups = list(activity.groups.select_related("community"))
     if groups:
-        lines.append(f"与会人员分为{len(groups)}个小组开展圆桌会谈和“头脑风暴”。")
+        lines.extend(
+            without_repeats(
+                [f"与会人员分为{len(groups)}个小组开展圆桌会谈和“头脑风暴”。"], known=said
+            )
+        )
         for group in groups:
             top = list(group.cards.with_votes().order_by("-marked", "-vote_count", "pk")[:3])
             if top:
@@ -328,7 +336,7 @@ def draft_briefing_text(activity: Activity) -> str:
         lines.append(f"本次活动签到{attendance}人。")
     if activity.outcomes.strip():
         lines.extend(line for line in activity.outcomes.splitlines() if line.strip())
-    return "\n".join(lines)
+    return "\n".join(without_repeats(lines))
 
 
 @transaction.atomic

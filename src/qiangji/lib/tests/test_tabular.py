@@ -178,3 +178,12 @@ def test_an_ordinary_workbook_is_read():
     data = xlsx_bytes(["名称", "代码"], [["石榴园", "001"], ["=1+1", ""]])
     table = read_table(data, "ok.xlsx")
     assert table.rows == [{"名称": "石榴园", "代码": "001"}, {"名称": "=1+1", "代码": ""}]
+
+
+def test_a_chinese_file_names_ascii_fallback_keeps_its_dot_and_extension():
+    from qiangji.lib.tabular import attachment_header
+
+    header = attachment_header("石榴园社区-幸福石榴园-20261128.docx", fallback="plan")
+    assert 'filename="plan-20261128.docx"' in header
+    assert "filename*=UTF-8''%E7%9F%B3" in header
+    assert 'filename="download.csv"' in attachment_header("结果.csv")

@@ -85,3 +85,23 @@ def test_topic_terms_leave_out_place_names_whatever_their_case():
     assert "电梯" in terms and "垃圾" in terms
     assert "k23幸福家园" not in terms and "石榴园" not in terms
     assert "k23幸福家园" in seg.cut("k23幸福家园停车难")
+
+
+def test_quoted_nests_double_quotes_as_single_ones_inside():
+    from qiangji.lib.text import quoted
+
+    assert quoted("社区品牌创建“社区书记沙龙”") == "“社区品牌创建‘社区书记沙龙’”"
+    assert quoted("圆桌会议") == "“圆桌会议”"
+    assert quoted("“零距离”") == "“零距离”"
+
+
+def test_without_repeats_drops_a_sentence_said_before_or_known():
+    from qiangji.lib.text import without_repeats
+
+    summary = "11个社区分为11个小组开展圆桌会谈，聚焦居民最关切的事项开展“头脑风暴”。"
+    generated = ["与会人员分为11个小组开展圆桌会谈和“头脑风暴”。本次活动签到40人。"]
+    assert without_repeats(generated, known=[summary]) == ["本次活动签到40人。"]
+    assert without_repeats(["签到40人。", "签到40人。", "导师点评。"]) == [
+        "签到40人。",
+        "导师点评。",
+    ]

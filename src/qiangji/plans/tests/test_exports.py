@@ -156,3 +156,23 @@ def test_a_file_that_is_not_a_table_gets_a_message(plan, shiliuyuan_secretary):
         plan=plan, data=b"\x00\x01garbage", filename="x.pdf", dry_run=True, by=shiliuyuan_secretary
     )
     assert report.error and not report.rows
+
+
+def _width_mm(text: str, pt: float) -> float:
+    """The printed width of a line: CJK characters a full em, digits and Latin half of one."""
+    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.5 for ch in text)
+    return ems * pt * 25.4 / 72 + 3.9  # Word's default cell margins, 1.9 mm each side
+
+
+def test_the_word_task_table_writes_dates_one_way_on_one_line(plan):
+    from docx.shared import Mm
+
+    document = Document(io.BytesIO(plan_docx(plan)))
+    table = document.tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    column = header.index("完成时限")
+    dates = [row.cells[column].text for row in table.rows[1:] if row.cells[column].text]
+    assert dates == ["2026年5月1日"]  # the same words as the text above the table
+    assert any("完成时限：2026年5月1日" in p.text for p in document.paragraphs)
+    width = table.columns[column].width
+    assert width >= Mm(_width_mm("2026年12月31日", 12))  # the longest date at 小四, unbroken

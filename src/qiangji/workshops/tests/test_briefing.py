@@ -144,3 +144,14 @@ def test_the_docx_converts_to_pdf_with_libreoffice(salon, jiedao_admin, tmp_path
     assert box and abs(float(box.group(1)) - 595.3) < 1 and abs(float(box.group(2)) - 841.9) < 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(tmp_path / "briefing.pdf", Path(SCREENSHOTS) / "workshops-briefing.pdf")
+
+
+def test_the_draft_nests_quotes_and_says_nothing_twice(salon, jiedao_admin):
+    text = actions.do_draft_briefing(activity=salon, by=jiedao_admin).body
+    assert "“社区品牌创建‘社区书记沙龙’”" in text
+    assert "”“" not in text and "””" not in text
+    sentences = [s for s in re.split(r"(?<=。)", text.replace("\n", "")) if s.strip()]
+    assert len(sentences) == len(set(sentences))
+    # The summary already says the communities met in groups: the draft does not say it again.
+    assert "与会人员分为" not in text
+    assert "11个小组开展圆桌会谈" in text
