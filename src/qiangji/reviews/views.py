@@ -826,8 +826,11 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     waiting = open_suggestions(plan)
     for sug in waiting:
         sug.node_deleted = bool(sug.node_key) and sug.node_key not in live_keys
+    # Each suggestion is shown in full once: an open one the community answers in the form
+    # above, every other one under its review (the timeline only links to them).
+    shown_above = {sug.pk for sug in waiting} if own else set()
     for r in reviews:
-        r.sugs = list(r.suggestions.select_related("answer"))
+        r.sugs = [s for s in r.suggestions.select_related("answer") if s.pk not in shown_above]
         for sug in r.sugs:
             sug.node_deleted = bool(sug.node_key) and sug.node_key not in live_keys
         r.outdated = latest is not None and r.plan_version.number != latest.number

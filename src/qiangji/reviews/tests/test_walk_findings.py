@@ -92,3 +92,28 @@ def test_another_communitys_staff_see_no_review_events_in_a_plans_history(
     assert other.status_code == 200
     assert "/reviews/review/" in own
     assert "/reviews/review/" not in other.text
+
+
+def test_a_suggestion_is_shown_once_on_the_plan_page_open_or_answered(
+    scored,  # noqa: F811
+    client_for,
+):
+    from qiangji.reviews.models import Review
+
+    world = scored.world
+    url = reverse("reviews:plan", kwargs={"pk": scored.shiliuyuan_plan.pk})
+    suggestion = Review.objects.get(
+        reviewer=world.users["daoshi"], plan_version=scored.v1
+    ).suggestions.get()
+    anchor = f'id="suggestion-{suggestion.pk}"'
+    for username in ("shiliuyuan", "jiedao"):  # the community (with the form), a reader
+        page = client_for(world.users[username]).get(url).text
+        assert page.count(anchor) == 1, username
+        assert page.count("<p>站点写明开放时间</p>") == 1, username
+    client_for(world.users["shiliuyuan"]).post(
+        reverse("reviews:suggestion_answer", kwargs={"pk": suggestion.pk}),
+        {"decision": "partly", "reason": "工作日开放"},
+    )
+    page = client_for(world.users["shiliuyuan"]).get(url).text
+    assert page.count(anchor) == 1
+    assert page.count("<p>站点写明开放时间</p>") == 1
