@@ -60,7 +60,8 @@ def test_mentor_review_stage_and_answer_loop(new_page, live_server, review_world
     assert autosaved()
 
     mentor.fill("textarea[name=text]", "站点要写明开放时间和值守人员")
-    mentor.click("#version-h")  # open the version text and quote a passage of a node
+    # On a desktop the version text stands open beside the form: quote a passage of a node.
+    assert mentor.locator(".version-text details").get_attribute("open") is not None
     passage = mentor.locator("small[data-quote-field=node]").first
     passage.select_text()
     passage.dispatch_event("mouseup")

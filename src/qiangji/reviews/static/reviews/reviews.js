@@ -53,3 +53,14 @@
   function ready() { drawCharts(); drawBars(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 })();
+
+// On a desktop the plan version stands beside the scoring form, so it opens unfolded.
+(function () {
+  "use strict";
+  function unfold() {
+    if (!window.matchMedia("(min-width: 1024px)").matches) { return; }
+    var details = document.querySelector(".review-layout > .version-text > details");
+    if (details) { details.open = true; }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", unfold); } else { unfold(); }
+})();
