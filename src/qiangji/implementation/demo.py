@@ -114,7 +114,9 @@ def _run(delivery: Delivery, *, by, admin, rng: random.Random, featured: bool) -
             progress=PROGRESS_FOR[key],
             actual=task.target if key == "done" else "",
             note="按计划推进（示例）" if key != "delayed" else "场地协调未完成，申请延期（示例）",
-            happened_on=min(today, delivery.approved_at.date() + dt.timedelta(days=20 + index * 9)),
+            happened_on=min(
+                today, timezone.localdate(delivery.approved_at) + dt.timedelta(days=20 + index * 9)
+            ),
         )
         if featured and key in ("done", "in_progress") and photo_number < 6:
             title, text = MILESTONE_TEXTS[photo_number % len(MILESTONE_TEXTS)]
@@ -124,7 +126,8 @@ def _run(delivery: Delivery, *, by, admin, rng: random.Random, featured: bool) -
                 title=title,
                 text=text,
                 happened_on=min(
-                    today, delivery.approved_at.date() + dt.timedelta(days=30 + index * 7)
+                    today,
+                    timezone.localdate(delivery.approved_at) + dt.timedelta(days=30 + index * 7),
                 ),
                 photos=[_photo(photo_number)],
             )
@@ -136,7 +139,9 @@ def _run(delivery: Delivery, *, by, admin, rng: random.Random, featured: bool) -
                 by=by,
                 amount=(task.budget * share).quantize(Decimal("0.01")),
                 note="物资采购与场地布置（示例）",
-                spent_on=min(today, delivery.approved_at.date() + dt.timedelta(days=25)),
+                spent_on=min(
+                    today, timezone.localdate(delivery.approved_at) + dt.timedelta(days=25)
+                ),
             )
     # Overdue: a couple of open tasks with deadlines already past; one pressed (督办).
     open_tasks = [

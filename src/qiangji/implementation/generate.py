@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from qiangji.implementation.actions import weighted_progress
 from qiangji.implementation.models import (
@@ -135,7 +136,7 @@ def generate(ctx) -> dict[str, int]:
                             sort_index=node.sort_index,
                             title=node.title,
                             owner=node.owner,
-                            started_on=approved_at.date(),
+                            started_on=timezone.localdate(approved_at),
                             deadline=deadline,
                             budget=node.budget,
                             spent=(
@@ -163,7 +164,9 @@ def generate(ctx) -> dict[str, int]:
                 for item in delivery._by_key.values():
                     n = int(per_item) + (1 if rng.random() < per_item % 1 else 0)
                     for k in range(n):
-                        day = approved_at.date() + dt.timedelta(days=rng.randint(1, 149))
+                        day = timezone.localdate(approved_at) + dt.timedelta(
+                            days=rng.randint(1, 149)
+                        )
                         milestones.append(
                             Milestone(
                                 item=item,

@@ -2,6 +2,7 @@
 the subdistrict approves and presses, everyone sees the public page."""
 
 import pytest
+from django.utils import timezone
 
 from qiangji.core.testing import EVERYONE, LOGGED_IN, Route, check_matrix
 from qiangji.implementation.models import Delivery, Item
@@ -68,7 +69,10 @@ ROUTES = [
         EDITORS,
         kwargs=_i,
         method="post",
-        data=lambda w: {"title": "开放", "happened_on": _task(w).delivery.approved_at.date()},
+        data=lambda w: {
+            "title": "开放",
+            "happened_on": timezone.localdate(_task(w).delivery.approved_at),
+        },
     ),
     Route(
         "implementation:spend_add",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
@@ -13,8 +12,17 @@ from qiangji.core.models import RateCounter
 from qiangji.lib.ratelimit import Limit, client_address, prune
 
 pytestmark = pytest.mark.django_db
-# Clearing the local cache stands for "another worker process"; with Redis it is the counter.
-without_redis = pytest.mark.skipif(bool(django_settings.REDIS_URL), reason="counter is in Redis")
+
+
+@pytest.fixture
+def without_redis(settings):
+    """Run on the per-process local cache even where Redis is configured (as in CI).
+
+    Clearing the local cache then stands for "another worker process": the count must be in
+    the database, which every worker shares.
+    """
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
 
 
 def _request(remote: str, forwarded: str = ""):
@@ -39,7 +47,7 @@ def test_a_request_not_from_the_proxy_cannot_choose_its_address(settings):
     assert client_address(_request("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
 
 
-@without_redis
+@pytest.mark.usefixtures("without_redis")
 def test_the_count_lives_in_the_database_when_there_is_no_redis():
     limit = Limit("test", 3, 60)
     assert [limit.hit("k") for _ in range(4)] == [1, 2, 3, 4]
@@ -48,7 +56,7 @@ def test_the_count_lives_in_the_database_when_there_is_no_redis():
     assert RateCounter.objects.get().count == 4
 
 
-@without_redis
+@pytest.mark.usefixtures("without_redis")
 def test_ended_windows_are_pruned():
     Limit("test", 3, 60).hit("k")
     RateCounter.objects.update(expires_at=0)
@@ -63,7 +71,7 @@ def _post(client, community, i, **extra):
     )
 
 
-@without_redis
+@pytest.mark.usefixtures("without_redis")
 def test_a_second_worker_shares_the_public_forms_count(client, demo_world):
     community = demo_world.shiliuyuan
     statuses = []
