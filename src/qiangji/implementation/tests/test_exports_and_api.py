@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from qiangji.implementation.exports import HEADERS, import_progress
 from qiangji.implementation.models import Item
 from qiangji.implementation.tests.factories import make_delivery
 from qiangji.lib import tabular
+from qiangji.lib.officialdoc import cn_date
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +111,11 @@ def test_the_word_report_is_in_the_official_layout_per_community_and_subdistrict
     assert "落实进展情况报告" in text and "总体进度" in text
     assert document.sections[0].page_width.mm == pytest.approx(210, abs=1)
     assert any("建立助餐点" in c.text for t in document.tables for r in t.rows for c in r.cells)
+    # Every date in the tables is written as official documents write it (2026年4月15日).
+    deadlines = [i.deadline for i in Item.objects.filter(delivery=delivery) if i.deadline]
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert deadlines and all(cn_date(d) in cells for d in deadlines)
+    assert not any(re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", c) for c in cells)
     response = client_for(jiedao_admin).get(
         f"/implementation/programme/{demo_world.programme.pk}/report.docx"
     )

@@ -21,6 +21,7 @@ from qiangji.lib.officialdoc import (
     FontSet,
     OfficialDocument,
     chinese_numeral,
+    cn_date,
     heading_label,
 )
 
@@ -46,6 +47,17 @@ def _sample() -> bytes:
 
 def _east_asian(run) -> str:
     return run._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+
+def test_dates_are_written_the_official_way_without_leading_zeros():
+    assert cn_date(datetime.date(2026, 4, 5)) == "2026年4月5日"
+    assert cn_date(datetime.date(2026, 12, 31), year=False) == "12月31日"
+    assert cn_date(None) == ""
+
+
+def test_the_closing_date_uses_the_one_date_format():
+    text = "\n".join(p.text for p in Document(io.BytesIO(_sample())).paragraphs)
+    assert "2026年2月19日" in text and "2026-02-19" not in text
 
 
 def test_chinese_numerals_cover_the_heading_range():
