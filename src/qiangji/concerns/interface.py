@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qiangji.concerns.models import Concern, MeToo, Ticket, TicketState
-from qiangji.concerns.stats import _measures
+from qiangji.concerns.stats import measures
 
 FIGURES = (
     "concerns",
@@ -97,7 +97,7 @@ def stats_by_community(
         )
     for row in me_toos.values("concern__community_id").annotate(n=Count("pk")):
         out[row["concern__community_id"]]["me_toos"] = row["n"]
-    for row in tickets.values("concern__community_id").annotate(**_measures(now)):
+    for row in tickets.values("concern__community_id").annotate(**measures(now, handling=False)):
         figures = out[row["concern__community_id"]]
         figures.update(
             tickets=row["total"],

@@ -2,7 +2,7 @@
 
 响应率 (response): tickets signed for or further; 解决率 (solve): answered or followed up;
 满意率 (satisfaction): 满意 or 基本满意 among followed-up tickets; average hours from 受理 to
-反馈; open and overdue counts now. Three GROUP BY queries whatever the number of tickets.
+反馈; open and overdue counts now. One GROUP BY query whatever the number of tickets.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from qiangji.concerns.models import Ticket, TicketState
+from qiangji.lib.dbfunctions import SecondsBetween
 from qiangji.territories.models import Kind, Territory
 
 DONE = (TicketState.ANSWERED, TicketState.CLOSED)
@@ -36,9 +37,14 @@ class Row:
     is_total: bool = False
 
 
-def _measures(now: dt.datetime) -> dict:
-    handling = ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField())
-    return {
+def measures(now: dt.datetime, *, handling: bool = True) -> dict:
+    """Return the ticket counts to aggregate (also used by the workbench and `interface`).
+
+    Every one adds up across groups (the average handling time is a sum and a count); without
+    `handling`, the time sums are left out (the one measure that does arithmetic per row).
+    """
+    answered = Q(answered_at__isnull=False)
+    found = {
         "total": Count("pk"),
         "open": Count("pk", filter=~Q(state__in=DONE)),
         "overdue": Count("pk", filter=~Q(state__in=DONE) & Q(deadline_at__lt=now)),
@@ -48,8 +54,24 @@ def _measures(now: dt.datetime) -> dict:
         "satisfied": Count(
             "pk", filter=Q(state=TicketState.CLOSED, satisfaction__in=["satisfied", "fairly"])
         ),
-        "handling": Avg(handling, filter=Q(answered_at__isnull=False)),
     }
+    if handling:
+        found["answered"] = Count("pk", filter=answered)
+        found["handling_seconds"] = Sum(
+            SecondsBetween("answered_at", "created_at"), filter=answered
+        )
+    return found
+
+
+COUNTS = (
+    "total", "open", "overdue", "responded", "solved", "visited", "satisfied", "answered",
+    "handling_seconds",
+)  # fmt: skip
+
+
+def _add(into: dict, values: dict) -> None:
+    for key in COUNTS:
+        into[key] = into.get(key, 0) + (values[key] or 0)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -57,9 +79,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _row(values: dict, *, community: str, grid: str = "", is_total: bool = False) -> Row:
-    handling = values["handling"]
-    if isinstance(handling, (int, float)):  # some backends give microseconds
-        handling = dt.timedelta(microseconds=handling)
+    answered = values["answered"]
     return Row(
         community=community,
         grid=grid,
@@ -70,7 +90,7 @@ def _row(values: dict, *, community: str, grid: str = "", is_total: bool = False
         solve_rate=_rate(values["solved"], values["total"]),
         satisfaction_rate=_rate(values["satisfied"], values["visited"]),
         followed_up=values["visited"],
-        average_hours=round(handling.total_seconds() / 3600, 1) if handling else None,
+        average_hours=round(values["handling_seconds"] / answered / 3600, 1) if answered else None,
         is_total=is_total,
     )
 
@@ -81,38 +101,36 @@ def ticket_statistics(
     """Return the territory's total row, then each community followed by its grids.
 
     With `days`, only tickets filed in the last `days` days (open and overdue counts are as of now).
+    One GROUP BY (community, grid) query; communities and the total are its sums.
     """
     now = now or timezone.now()
     tickets = Ticket.objects.filter(concern__community__path__startswith=territory.path)
     if days:
         tickets = tickets.filter(created_at__gte=now - dt.timedelta(days=days))
-    measures = _measures(now)
-    total = tickets.aggregate(**measures)
-    if not total["total"]:
-        return []
+    communities: dict[str, dict] = {}
     grids: dict[str, list[Row]] = {}
+    total: dict = {}
     for values in (
-        tickets.filter(concern__grid__isnull=False)
-        .values("concern__community__name", "concern__grid__name")
-        .annotate(**measures)
+        tickets.values("concern__community__name", "concern__grid__name")
+        .annotate(**measures(now))
         .order_by("concern__community__name", "concern__grid__name")
     ):
         community = values["concern__community__name"]
-        grids.setdefault(community, []).append(
-            _row(values, community=community, grid=values["concern__grid__name"])
-        )
+        _add(communities.setdefault(community, {}), values)
+        _add(total, values)
+        if values["concern__grid__name"] is not None:
+            grids.setdefault(community, []).append(
+                _row(values, community=community, grid=values["concern__grid__name"])
+            )
+    if not total.get("total"):
+        return []
     # A community's own row is its total; above a community, a total row comes first.
     rows = (
         []
         if territory.kind == Kind.COMMUNITY
         else [_row(total, community=territory.name, is_total=True)]
     )
-    for values in (
-        tickets.values("concern__community__name")
-        .annotate(**measures)
-        .order_by("concern__community__name")
-    ):
-        community = values["concern__community__name"]
+    for community, values in communities.items():
         rows.append(_row(values, community=community))
         rows.extend(grids.get(community, []))
     return rows

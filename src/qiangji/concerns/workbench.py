@@ -246,13 +246,11 @@ def figures(request, access) -> list[Figure]:
     key = f"workbench:concerns:rates:{path}"
     values = cache.get(key)
     if values is None:
-        from qiangji.concerns.stats import _measures
+        from qiangji.concerns.stats import measures
 
         now = timezone.now()
-        measures = _measures(now)
-        measures.pop("handling")
         values = Ticket.objects.filter(concern__community__path__startswith=path).aggregate(
-            **measures
+            **measures(now, handling=False)
         )
         values["at"] = now
         cache.set(key, values, FIGURES_SECONDS)
