@@ -297,6 +297,9 @@ class Concern(models.Model):
                 name="concern_top_idx",
             ),
             models.Index(fields=["community", "-reported_at"], name="concern_recent_idx"),
+            # A concern's page lists its duplicates in time order: with the foreign key's own
+            # index SQLite's planner (most rows have no original) walked every concern by date.
+            models.Index(fields=["duplicate_of", "reported_at"], name="concern_dups_idx"),
             models.Index(
                 fields=["community", "closed_at", "duplicate_of", "-care_score"],
                 name="concern_cared_idx",
