@@ -25,7 +25,19 @@ database; the platform, the command line and the benchmarks call the same code):
    distinct residents) and a message belongs to the first that takes it. Reports further
    apart than `WINDOW_GAP_DAYS` split a matter (the same place and problem a year later is a
    new matter).
-4. **A hot issue** is a cluster with at least `MIN_RESIDENTS` distinct residents. Its label is
+4. **Distinctive names** (`_attach_by_keys`). One matter written with different names (a
+   platform and the company behind it, a compound with and without its street office) or
+   naming no place the lexicon knows ends in several groups or single messages. A *key* of a
+   group is a run of 3–6 characters that at least half of its residents use, that reads as a
+   name (`name_like`: a place name found or its end, or characters the dictionary knows no
+   word for — 58车贷, 兴汝金城 — not 夜间施工, 维修基金 or 各位领导), and that the group owns
+   (≤ `KEY_DF_FACTOR` × its members using it, in the whole corpus). Groups taken largest
+   first, a smaller group merges in when half its residents use a key, the place it names
+   most is the larger one's too (or holds the key), and the centroids are at cosine ≥
+   `MERGE_SIMILARITY`; a single message with no place (or only the group's places, or its
+   key written longer or shorter) joins the closest group whose key it uses at cosine ≥
+   `ATTACH_SIMILARITY`. Both keep to the time window.
+5. **A hot issue** is a cluster with at least `MIN_RESIDENTS` distinct residents. Its label is
    "place · problem": the place most of its messages name, and its two problem terms with the
    highest summed weight.
 
@@ -69,6 +81,12 @@ BLOCK_EXACT = 1500  # above this many messages a block is clustered by signature
 SMALL_GROUP = 3  # a group this small must be tighter: two messages sharing a place and one word
 SMALL_GROUP_SIMILARITY = 0.15  # mean pairwise cosine a group of ≤ SMALL_GROUP must reach
 FACTOR_SHARE = 1 / 3  # share of a matter's messages that must show an urgency factor
+# Second pass (distinctive names shared by a hot issue's messages; see `_attach_by_keys`).
+KEY_CHARS = (3, 6)  # a key is a run of 3–6 characters of the text
+KEY_SHARE = 0.5  # … used by at least this share of the hot issue's residents
+KEY_DF_FACTOR = 4  # … and that it owns: used by at most this many times its members using it
+ATTACH_SIMILARITY = 0.1  # a single message with a key joins when its problem is this close
+MERGE_SIMILARITY = 0.3  # a smaller hot issue sharing a key merges at this centroid cosine
 
 PLACE_SUFFIXES = (
     "小区", "花园", "家园", "新城", "公寓", "大厦", "广场", "山庄", "名苑", "名城", "雅苑",
@@ -563,11 +581,311 @@ def find_hot_issues(
         taken.update(left)
         chosen.append(left)
 
+    chosen = _attach_by_keys(chosen, docs, texts, places, x, space, pinned)
+
     times = [d.time for d in docs if d.time is not None]
     now = now or (max(times) if times else None)
     issues = [_describe(members, docs, texts, places, x, space, now) for members in chosen]
     issues.sort(key=lambda h: (-h.heat.score, -h.residents, h.label))
     return HotIssueResult(issues=issues, lexicon=lexicon, space=space, places=places)
+
+
+def _grams(text: str, low: int, high: int) -> set[str]:
+    """Return the character runs of length low…high of text's name characters."""
+    out: set[str] = set()
+    for run in _NAME_CHARS_RE.findall(text):
+        n = len(run)
+        for k in range(low, min(high, n) + 1):
+            out.update(run[i : i + k] for i in range(n - k + 1))
+    return out
+
+
+_CJK_CHAR_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+CONTEXT_CHARS = 3  # characters either side of a key read with it by the dictionary
+_LEFT_CONTEXT_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*$")
+
+
+def _names_place(key: str, place_names: Iterable[str]) -> bool:
+    """Return whether key is a place name found, without its suffix (诺亚山林 of
+    诺亚山林小区) or its end (兴汝金城 of 晟福兴汝金城)."""
+    if key in GENERIC_PLACES:
+        return False
+    own = _ending_suffix(key)
+    stem = key[: len(key) - len(own)]
+    # An end is a name of its own: a stem of three characters or more, with no suffix of two
+    # characters or more inside (not 苑小区, nor 小区临街 of a misread 城小区临街).
+    end_ok = bool(own) and len(stem) >= 3 and not any(s in stem for s in _LONG_SUFFIXES)
+    for place in place_names:
+        bare = place[: len(place) - len(_ending_suffix(place))]
+        if key in (place, bare) or (end_ok and place.endswith(key)):
+            return True
+    return False
+
+
+_LONG_SUFFIXES = tuple(s for s in PLACE_SUFFIXES if len(s) >= 2)
+
+
+_SUFFIX_LENGTHS = sorted({len(s) for s in PLACE_SUFFIXES}, reverse=True)
+_SUFFIX_SET = frozenset(PLACE_SUFFIXES)
+
+
+def _ending_suffix(name: str) -> str:
+    """Return the (longest) place suffix name ends with ('' when none)."""
+    for n in _SUFFIX_LENGTHS:
+        if len(name) >= n and name[-n:] in _SUFFIX_SET:
+            return name[-n:]
+    return ""
+
+
+def name_like(key: str, contexts: Iterable[str], place_names: Iterable[str] = ()) -> bool:
+    """Return whether a run of characters reads as a name rather than ordinary words.
+
+    A name is a specific place name the lexicon found or its end (诺亚山林 of 诺亚山林小区,
+    兴汝金城 of 晟福兴汝金城), or it is not made of dictionary words. The second is read in
+    the texts that use it (`contexts`: up to three): cut by the dictionary alone (no guessing
+    of unknown words) with up to `CONTEXT_CHARS` characters either side, the run
+    starts and ends between words (not 发商整 of 开发商整改, nor 借人多次 of 出借人多次) and
+    leaves two single characters in a row that make no word and are no sentence characters
+    (`_BAD_START`: 的, 在, 和 …): 58车贷 → 58/车/贷, 兴汝金城 → 兴/汝/金城, 月亮岛路 →
+    月亮/岛/路 are names; 夜间施工, 维修基金, 犯罪嫌疑人 are words, and 作业和因 holds only
+    the sentence characters 和, 因; and it ends in a place suffix or holds three such
+    characters or more (digits and letters count): 电梯维保 and 油烟直排 are not names.
+    A majority of the contexts read must agree.
+    """
+    if _names_place(key, place_names):
+        return True
+    jieba = default_segmenter()._jieba
+    votes = read = 0
+    for text in contexts:
+        at = text.find(key)
+        if at < 0:
+            continue
+        end = at + len(key)
+        left = len(_LEFT_CONTEXT_RE.search(text[max(0, at - CONTEXT_CHARS) : at]).group())
+        after = _NAME_CHARS_RE.match(text[end : end + CONTEXT_CHARS])
+        right = len(after.group()) if after else 0
+        pieces = jieba.cut(text[at - left : end + right], hmm=False)
+        bounds, inside, offset = set(), [], 0
+        for piece in pieces:
+            bounds.add(offset)
+            if left <= offset and offset + len(piece) <= left + len(key):
+                single = len(piece) == 1 and bool(_CJK_CHAR_RE.match(piece))
+                inside.append((single and piece not in _BAD_START, piece.isascii()))
+            offset += len(piece)
+        bounds.add(offset)
+        aligned = left in bounds and left + len(key) in bounds
+        singles = [a for a, _ in inside]
+        unknown = any(a and b for a, b in zip(singles, singles[1:], strict=False))
+        # A run of unknown characters is a name when it ends in a place suffix (月亮岛路) or
+        # holds three or more of them, digits and letters included (58车贷, 聚利人普惠);
+        # two alone are as often an abbreviation (维保 of 电梯维保) or jargon (油烟直排).
+        strong = bool(_ending_suffix(key)) or sum(a or b for a, b in inside) >= 3
+        votes += 1 if aligned and unknown and strong else -1
+        read += 1
+        if read == 3 or (read == 2 and votes != 0):
+            break  # three read, or two that agree
+    return votes > 0
+
+
+def _group_keys(
+    chosen: list[list[int]], docs: Sequence[Doc], grams: list[set[str]], space: TermSpace
+) -> list[dict[str, int]]:
+    """Return, per hot issue, the runs at least half its residents use (no problem term, no
+    generic word) with the number of its members using each: the candidates for its keys."""
+    out = []
+    for members in chosen:
+        by_user: dict[str, set[str]] = defaultdict(set)
+        using: Counter[str] = Counter()
+        for i in members:
+            by_user[docs[i].user or f"#{i}"].update(grams[i])
+            using.update(grams[i])
+        coverage: Counter[str] = Counter()
+        for gs in by_user.values():
+            coverage.update(gs)
+        need = max(MIN_RESIDENTS, math.ceil(KEY_SHARE * len(by_user)))
+        out.append(
+            {
+                g: using[g]
+                for g, c in coverage.items()
+                if c >= need
+                and g not in space.vocabulary
+                and g not in GENERIC_PLACES
+                and g not in GENERIC_TERMS
+                and _CJK_CHAR_RE.search(g)
+            }
+        )
+    return out
+
+
+def _attach_by_keys(
+    chosen: list[list[int]],
+    docs: Sequence[Doc],
+    texts: Sequence[str],
+    places: Sequence[Sequence[str]],
+    x: sparse.csr_matrix,
+    space: TermSpace,
+    pinned: dict[int, object],
+) -> list[list[int]]:
+    """Second pass: hot issues and single messages that share a distinctive name come together.
+
+    One matter is often written with different names (a platform 某某贷 and the company behind
+    it; 某某公园 and 某某公园项目; a compound with and without its street), or names no
+    place the lexicon knows; such messages end in small groups or stay single. A *key* of a
+    hot issue is a run of 3–6 characters that at least half of its residents use, that reads
+    as a name (`name_like`), is no problem term nor generic word, and that the hot issue
+    owns: at most `KEY_DF_FACTOR` times as many messages of the corpus use it as members of
+    the hot issue do. Then, hot issues taken largest first:
+
+    * a smaller hot issue merges into a larger one when at least half of its residents use
+      one of the larger one's keys, the place it names most is one the larger one names (two
+      members or more) or holds one of its keys, and their centroids are at cosine ≥
+      `MERGE_SIMILARITY`
+      (its members that use none of the keys stay behind, and without two residents left
+      they are single again);
+    * a single message that names no place, or only places that two or more of the hot
+      issue's members name or that are its key written longer or shorter (汝金城, 泉星公园项目;
+      the place step judged every other one), joins the hot issue whose key it uses and whose
+      centroid is closest, at cosine ≥ `ATTACH_SIMILARITY`.
+
+    Both keep to the time window: reports further than `WINDOW_GAP_DAYS` from the hot issue's
+    first and last report stay apart.
+    """
+    if not chosen:
+        return chosen
+    low, high = KEY_CHARS
+    grams: list[set[str]] = [set()] * len(docs)
+    for members in chosen:
+        for i in members:
+            grams[i] = _grams(texts[i], low, high)
+    candidates = _group_keys(chosen, docs, grams, space)
+    wanted = set().union(*candidates)
+    if not wanted:
+        return chosen
+    cap = KEY_DF_FACTOR * max(len(members) for members in chosen)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        for g in wanted.intersection(_grams(text, low, high)):
+            if len(postings[g]) <= cap:
+                postings[g].append(i)
+    keys = []  # (a run no message outside the hot issue uses would find nothing: not read)
+    for members, cands in zip(chosen, candidates, strict=True):
+        names = {p for i in members for p in places[i]}
+        keys.append(
+            [
+                g
+                for g, c in cands.items()
+                if c < len(postings[g]) <= KEY_DF_FACTOR * c
+                and name_like(g, (texts[i] for i in members if g in grams[i]), names)
+            ]
+        )
+
+    def user(i: int) -> str:
+        return docs[i].user or f"#{i}"
+
+    def centroid(members: list[int]) -> np.ndarray:
+        c = np.asarray(x[members].sum(axis=0)).ravel()
+        return c / (math.sqrt(float((c * c).sum())) or 1.0)
+
+    owner = {i: k for k, members in enumerate(chosen) for i in members}
+    groups = [list(members) for members in chosen]
+    centroids = [centroid(members) for members in chosen]
+    residents = [len({user(i) for i in members}) for members in chosen]
+    spans = [_span(members, docs) for members in chosen]
+    order = sorted(range(len(chosen)), key=lambda k: (-residents[k], -len(chosen[k]), k))
+    rank = {k: r for r, k in enumerate(order)}
+    merged_into: dict[int, int] = {}
+    gplaces = []  # the places at least two members of a hot issue name
+    for members in groups:
+        counts = Counter(p for i in members for p in set(places[i]))
+        gplaces.append({p for p, c in counts.items() if c >= 2})
+    for k in order:
+        if k in merged_into or not keys[k]:
+            continue
+        users_of: dict[int, set[str]] = defaultdict(set)
+        for g in keys[k]:
+            for i in postings[g]:
+                b = owner.get(i)
+                if b is not None and b != k and rank[b] > rank[k] and b not in merged_into:
+                    users_of[b].add(user(i))
+        for b in sorted(users_of, key=rank.__getitem__):
+            users = users_of[b]
+            if 2 * len(users) < residents[b]:
+                continue
+            if float((centroids[k] * centroids[b]).sum()) < MERGE_SIMILARITY:
+                continue
+            main = Counter(p for i in groups[b] for p in dict.fromkeys(places[i])).most_common(1)
+            if main and not (main[0][0] in gplaces[k] or any(g in main[0][0] for g in keys[k])):
+                continue  # the smaller one is about another place
+            if not _near(spans[k], spans[b]):
+                continue
+            # The members using the key move; the rest stay (alone, they dissolve below).
+            moving = [i for i in groups[b] if any(g in texts[i] for g in keys[k])]
+            merged_into[b] = k
+            spans[k] = _join_spans(spans[k], spans[b])
+            groups[k].extend(moving)
+            for i in moving:
+                owner[i] = k
+            groups[b] = [i for i in groups[b] if owner[i] == b]
+    for k, members in enumerate(groups):
+        if members and members != chosen[k]:
+            centroids[k] = centroid(members)
+
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for k, ks in enumerate(keys):
+        for g in ks:
+            by_key[g].append(merged_into.get(k, k))
+    keys_of: dict[int, set[str]] = defaultdict(set)
+    for k, ks in enumerate(keys):
+        keys_of[merged_into.get(k, k)].update(ks)
+    singles = sorted(
+        {i for g in by_key for i in postings[g] if i not in owner and i not in pinned},
+        key=lambda i: (docs[i].time is None, docs[i].time or 0, i),
+    )
+    # Taken in time order and again while one joins: a report within the window of one that
+    # joined is within the matter's window too (the gap is between consecutive reports).
+    changed = True
+    while changed:
+        changed = False
+        for i in singles:
+            if i in owner:
+                continue
+            span = _span([i], docs)
+            best, best_sim = None, ATTACH_SIMILARITY
+            for k in sorted({c for h in _grams(texts[i], low, high) for c in by_key.get(h, ())}):
+                if not all(
+                    p in gplaces[k] or any(g in p or p in g for g in keys_of[k]) for p in places[i]
+                ):
+                    continue
+                sim = float((x[i] @ centroids[k])[0])
+                if sim >= best_sim and _near(spans[k], span):
+                    best, best_sim = k, sim
+            if best is not None:
+                groups[best].append(i)
+                owner[i] = best
+                spans[best] = _join_spans(spans[best], span)
+                changed = True
+    return [members for members in groups if len({user(i) for i in members}) >= MIN_RESIDENTS]
+
+
+def _span(members: list[int], docs: Sequence[Doc]) -> tuple | None:
+    times = [docs[i].time for i in members if docs[i].time is not None]
+    return (min(times), max(times)) if times else None
+
+
+def _near(a: tuple | None, b: tuple | None) -> bool:
+    """Return whether two time spans are within the window gap of each other."""
+    if a is None or b is None:
+        return True
+    gap = max((b[0] - a[1]).total_seconds(), (a[0] - b[1]).total_seconds(), 0) / 86400
+    return gap <= WINDOW_GAP_DAYS
+
+
+def _join_spans(a: tuple | None, b: tuple | None) -> tuple | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]))
 
 
 def _describe(members, docs, texts, places, x, space, now) -> HotIssueFound:
