@@ -12,21 +12,12 @@ from django.test import RequestFactory
 from qiangji.accounts.permissions import access_for
 from qiangji.core.demo import load_capabilities
 from qiangji.core.navigation import nav_items, public_links
-from qiangji.core.testing import AxeWatch
+from qiangji.core.testing import ROLE_PERSONAS, AxeWatch
 from qiangji.core.tests.test_browser_navigation import log_in_as
 
 pytestmark = pytest.mark.browser
 
-ROLES = (
-    "admin",
-    "jiedao",
-    "shiliuyuan",
-    "keershan",
-    "shiliuyuan_staff",
-    "wangge",
-    "daoshi",
-    "lingdao",
-)
+ROLES = ("admin", *ROLE_PERSONAS)
 VIEWPORTS = ({"width": 1280, "height": 800}, {"width": 390, "height": 844})
 
 
