@@ -104,7 +104,8 @@ def load(world) -> None:
     secretary = world.users.get("shiliuyuan")
     grid_worker = world.users.get("wangge")
     for community_name, community in world.communities.items():
-        rng = random.Random(community.pk)  # noqa: S311 — reproducible demo data, not security
+        # Seeded by names, not ids: the same story on every database, whatever ids it gives.
+        rng = random.Random(community_name)  # noqa: S311 — reproducible demo data, not security
         compounds = _compounds(community)
         grids = list(community.children.filter(kind="grid").order_by("order", "name"))
         samples = (
@@ -221,7 +222,8 @@ def _handle_at_realistic_rates(world, now) -> None:
             .order_by("pk")
         )
         for ticket in tickets:
-            rng = random.Random(ticket.pk)  # noqa: S311 — reproducible demo data
+            # Reproducible demo data, seeded by names, not ids (see load).
+            rng = random.Random(f"{community_name}:{ticket.concern.external_id}")  # noqa: S311
             if rng.random() >= P_SIGNED:
                 continue  # left open: the one a secretary still has to pick up
             reported = ticket.concern.reported_at
