@@ -63,15 +63,11 @@ def measures(now: dt.datetime, *, handling: bool = True) -> dict:
     return found
 
 
-COUNTS = (
-    "total", "open", "overdue", "responded", "solved", "visited", "satisfied", "answered",
-    "handling_seconds",
-)  # fmt: skip
-
-
 def _add(into: dict, values: dict) -> None:
-    for key in COUNTS:
-        into[key] = into.get(key, 0) + (values[key] or 0)
+    """Add one group's counts (every measure, not the group's names) into a running total."""
+    for key, value in values.items():
+        if not key.startswith("concern__"):
+            into[key] = into.get(key, 0) + (value or 0)
 
 
 def _rate(part: int, whole: int) -> float | None:
