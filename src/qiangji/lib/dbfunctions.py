@@ -18,9 +18,6 @@ class SecondsBetween(Func):
     output_field = FloatField()
     arity = 2
 
-    def __init__(self, end, start, **extra) -> None:
-        super().__init__(end, start, **extra)
-
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(
             compiler,
